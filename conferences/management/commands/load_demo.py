@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from conferences.demo.loader import plans_load
+from directory.demo import users_load
+from directory.services import units_load
+from indices.demo import indices_load
+
+# Legacy province codes of the seed plans: Quảng Nam, Ninh Thuận, Đồng Tháp.
+SEED_PROVINCES = [49, 58, 87]
+DEFAULT_PASSWORD = "HoiNghi@2026"  # noqa: S105 - demo accounts only
+
+
+class Command(BaseCommand):
+    help = "Load the demo data: administrative units, the five seed plans, index results and one user per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password for newly created demo users.")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Address printed for logging in.")
+
+    def handle(self, *args, password: str, url: str, **options):
+        with transaction.atomic():
+            units = units_load(commune_provinces=SEED_PROVINCES)
+            plans = plans_load()
+            results = indices_load()
+            users = users_load(password=password)
+        self.stdout.write(
+            f"Administrative units created: {units}; plans created: {len(plans)}; index results created: {results}."
+        )
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Log in at {url}"))
+        for user, created in users:
+            shown = password if created else "(unchanged)"
+            self.stdout.write(f"  {user.username:<10} {shown:<14} {user.get_role_display()}")

@@ -1,0 +1,67 @@
+from django.contrib import admin
+
+from .models import Component, ComponentScore, Edition, Index, Result
+
+
+class EditionInline(admin.TabularInline):
+    model = Edition
+    extra = 0
+    fields = ["year", "scope", "owner_unit", "max_total", "source", "published_on"]
+    autocomplete_fields = ["owner_unit"]
+    show_change_link = True
+
+
+@admin.register(Index)
+class IndexAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "score_unit", "publisher"]
+    search_fields = ["code", "name", "full_name"]
+    inlines = [EditionInline]
+
+
+class ComponentInline(admin.TabularInline):
+    model = Component
+    extra = 0
+    fields = ["order", "code", "name", "level", "parent", "max_score"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "index", "year", "scope", "owner_unit"]
+    list_filter = ["index", "scope", "year"]
+    search_fields = ["index__name", "source", "year"]
+    autocomplete_fields = ["owner_unit"]
+    list_select_related = ["index", "owner_unit"]
+    inlines = [ComponentInline]
+
+
+@admin.register(Component)
+class ComponentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "edition", "level", "max_score"]
+    list_filter = ["level", "edition__index"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["edition", "parent"]
+    list_select_related = ["edition__index"]
+
+
+class ComponentScoreInline(admin.TabularInline):
+    model = ComponentScore
+    extra = 0
+    raw_id_fields = ["component"]
+
+
+@admin.register(Result)
+class ResultAdmin(admin.ModelAdmin):
+    list_display = ["unit_name", "edition", "total", "rank", "out_of", "group", "rank_change"]
+    list_filter = ["edition__index", "edition__year", "group"]
+    search_fields = ["admin_unit__name", "organisation__name"]
+    autocomplete_fields = ["admin_unit", "organisation"]
+    list_select_related = ["edition__index", "admin_unit", "organisation"]
+    inlines = [ComponentScoreInline]
+
+
+@admin.register(ComponentScore)
+class ComponentScoreAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "result", "score"]
+    search_fields = ["component__name", "result__admin_unit__name"]
+    raw_id_fields = ["result", "component"]

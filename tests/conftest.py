@@ -1,0 +1,77 @@
+import html
+import os
+import re
+import socket
+import unicodedata
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+DATA_DIR = Path(__file__).parent / "data"
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_service(name: str, available: bool, how: str) -> None:
+    """Skip on a laptop without the service; fail under CI=true."""
+    if available:
+        return
+    message = f"{name} is not available ({how})"
+    if IN_CI:
+        pytest.fail(f"{message}; CI=true requires it", pytrace=False)
+    pytest.skip(message)
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def page_text(content: bytes | str) -> str:
+    """Visible text of an HTML page: tags removed, entities decoded,
+    whitespace collapsed, NFC."""
+    text = content.decode() if isinstance(content, bytes) else content
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return collapse(html.unescape(text))
+
+
+def collapse(text: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def drafter(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(role="drafter")
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (``playwright install`` cannot download here)."""
+    require_service("Chromium", Path(CHROMIUM).exists(), f"install Debian's chromium or set CHROMIUM; looked at {CHROMIUM}")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

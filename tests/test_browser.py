@@ -1,0 +1,63 @@
+"""What a user sees in a real browser (headless Chromium)."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def short_timeouts(page):
+    page.set_default_timeout(10_000)
+    expect.set_options(timeout=10_000)
+
+
+@pytest.fixture
+def demo_site(live_server):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    return live_server.url
+
+
+def log_in(page, base_url, username="soanthao", password="HoiNghi@2026"):
+    page.goto(f"{base_url}/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def test_log_in_filter_and_read_a_plan(page, demo_site):
+    log_in(page, demo_site)
+    expect(page.get_by_role("heading", name="Kế hoạch", exact=True)).to_be_visible()
+    expect(page.get_by_text("5 kế hoạch")).to_be_visible()
+
+    page.get_by_label("Tỉnh").select_option(label="Tỉnh Ninh Thuận")
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.get_by_text("1 kế hoạch")).to_be_visible()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    rows.first.get_by_role("link").click()
+
+    document = page.get_by_role("article", name="Văn bản kế hoạch")
+    expect(document).to_contain_text("TỈNH NINH THUẬN")
+    expect(document).to_contain_text("1. Tại điểm cầu cấp tỉnh:")
+    expect(document).to_contain_text(
+        "Sở Tài chính: Công tác triển khai các giải pháp cải thiện chỉ số thành phần"
+    )
+    expect(document).to_contain_text("Lưu: VT, VXNV. NAM.")
+
+
+def test_agenda_table_in_the_browser(page, demo_site):
+    log_in(page, demo_site)
+    page.get_by_role("link", name="Tổ chức Hội nghị trực tuyến đánh giá kết quả Chỉ số Hiệu quả Quản trị").click()
+    agenda = page.get_by_role("table", name="Chương trình")
+    expect(agenda.locator("tr.agenda-item")).to_have_count(9)
+    expect(agenda.locator("tr.agenda-subitem")).to_have_count(5)
+    expect(agenda).to_contain_text("UBND huyện Tháp Mười")
+    expect(agenda).to_contain_text("thời gian phát biểu không quá 07 phút")
+
+
+def test_wrong_password_keeps_the_username(page, demo_site):
+    log_in(page, demo_site, password="sai-mat-khau")
+    expect(page.get_by_role("alert")).to_contain_text("Tên đăng nhập")
+    expect(page.get_by_label("Tên đăng nhập")).to_have_value("soanthao")
