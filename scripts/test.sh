@@ -11,7 +11,6 @@ if [ "${CI:-}" = "true" ]; then
   export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/conferences}"
   export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 fi
-export DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"
