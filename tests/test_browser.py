@@ -41,9 +41,7 @@ def test_log_in_filter_and_read_a_plan(page, demo_site):
     document = page.get_by_role("article", name="Văn bản kế hoạch")
     expect(document).to_contain_text("TỈNH NINH THUẬN")
     expect(document).to_contain_text("1. Tại điểm cầu cấp tỉnh:")
-    expect(document).to_contain_text(
-        "Sở Tài chính: Công tác triển khai các giải pháp cải thiện chỉ số thành phần"
-    )
+    expect(document).to_contain_text("Sở Tài chính: Công tác triển khai các giải pháp cải thiện chỉ số thành phần")
     expect(document).to_contain_text("Lưu: VT, VXNV. NAM.")
 
 
