@@ -125,3 +125,12 @@ def test_seed_structure_details(demo):
     p002 = Plan.objects.get(key="seed-002")
     assert p002.kind == "improvement" and not hasattr(p002, "conference_set")
     assert not Conference.objects.filter(plan=p002).exists()
+
+
+def test_run_in_subsections_print_heading_colon_and_text(client, demo, drafter):
+    plan = Plan.objects.get(key="seed-001")
+    client.force_login(drafter)
+    text = page_text(client.get(reverse("conferences:plan_detail", args=[plan.pk])).content)
+    assert "3. Hình thức tổ chức: Hội nghị tổ chức trực tuyến tại các điểm cầu UBND tỉnh" in text
+    assert "5. Kinh phí thực hiện: Kinh phí phục vụ công tác cải cách hành chính cấp cho Sở Nội vụ." in text
+    assert "* Cấp tỉnh - Thường trực Tỉnh ủy;" in text
