@@ -51,17 +51,17 @@ def plan_list(
     return plans.order_by("-year", "-created_at", "-id")
 
 
-def plan_provinces() -> QuerySet[AdministrativeUnit]:
-    """Provinces that have issued at least one plan (filter choices)."""
+def plan_provinces(*, user) -> QuerySet[AdministrativeUnit]:
+    """Provinces of the plans the user may see (filter choices)."""
     return (
-        AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, organisations__issued_plans__isnull=False)
+        AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, organisations__issued_plans__in=plans_visible_to(user))
         .distinct()
         .order_by("short_name")
     )
 
 
-def plan_years() -> list[int]:
-    return list(Plan.objects.order_by("-year").values_list("year", flat=True).distinct())
+def plan_years(*, user) -> list[int]:
+    return list(plans_visible_to(user).order_by("-year").values_list("year", flat=True).distinct())
 
 
 @dataclass

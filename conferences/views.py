@@ -12,7 +12,9 @@ PAGE_SIZE = 20
 
 @login_required
 def plan_list(request):
-    form = PlanFilterForm(request.GET or None, provinces=selectors.plan_provinces(), years=selectors.plan_years())
+    form = PlanFilterForm(
+        request.GET or None, provinces=selectors.plan_provinces(user=request.user), years=selectors.plan_years(user=request.user)
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     plans = selectors.plan_list(
         user=request.user,

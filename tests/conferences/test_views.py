@@ -102,6 +102,10 @@ def test_unit_office_sees_issued_plans_only(client):
     text = page_text(client.get(reverse("conferences:plan_list")).content)
     assert "Kế hoạch đã ban hành" in text and "Bản dự thảo nội bộ" not in text
     assert client.get(reverse("conferences:plan_detail", args=[draft.pk])).status_code == 404
+    # The filter choices do not reveal the draft's year either.
+    draft.year = 2031
+    draft.save(update_fields=["year"])
+    assert "2031" not in page_text(client.get(reverse("conferences:plan_list")).content)
     assert client.get(reverse("conferences:plan_detail", args=[issued.pk])).status_code == 200
 
 
@@ -182,3 +186,18 @@ def test_interface_stays_vietnamese_for_an_english_browser(client, drafter):
     response = client.get(reverse("conferences:plan_list"), headers={"accept-language": "en-US,en;q=0.9"})
     assert response.headers["Content-Language"] == "vi"
     assert "Chưa có kế hoạch nào." in page_text(response.content)
+
+
+def test_admin_change_pages_of_the_demo_plans(client, demo):
+    from conferences.models import AgendaItem, Plan
+
+    admin_user = UserFactory(role="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    for plan in Plan.objects.all():
+        response = client.get(reverse("admin:conferences_plan_change", args=[plan.pk]))
+        assert response.status_code == 200
+        assert plan.letterhead_name in response.content.decode()
+    parent = AgendaItem.objects.filter(children__isnull=False).first()
+    response = client.get(reverse("admin:conferences_agendaitem_change", args=[parent.pk]))
+    assert response.status_code == 200
+    assert parent.children.first().content[:40] in response.content.decode()
