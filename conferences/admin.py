@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AgendaItem,
@@ -123,7 +124,7 @@ class AgendaChildInline(admin.TabularInline):
     fk_name = "parent"
     extra = 0
     fields = ["order", "marker", "content", "performers", "kind", "duration_minutes", "speaking_limit_minutes"]
-    verbose_name_plural = "Sub-items"
+    verbose_name_plural = _("Sub-items")
 
 
 @admin.register(AgendaItem)
