@@ -9,6 +9,7 @@ from .models import (
     LegalBasis,
     ParticipantGroup,
     Plan,
+    PlanActivity,
     Section,
     Task,
     TaskGroup,
@@ -188,3 +189,15 @@ class DistributionLineAdmin(admin.ModelAdmin):
     raw_id_fields = ["plan"]
     autocomplete_fields = ["organisation"]
     list_select_related = ["plan"]
+
+
+@admin.register(PlanActivity)
+class PlanActivityAdmin(admin.ModelAdmin):
+    list_display = ["at", "plan", "version", "user", "action", "part"]
+    list_filter = ["action", "part"]
+    list_select_related = ["plan", "user"]
+    readonly_fields = ["plan", "version", "user", "at", "action", "part", "changes"]
+    search_fields = ["plan__subject", "user__username"]
+
+    def has_add_permission(self, request):
+        return False

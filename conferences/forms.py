@@ -3,9 +3,9 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import AdministrativeUnit
+from directory.models import AdministrativeUnit, Organisation
 
-from .models import Conference, PlanKind, PlanState
+from .models import Conference, Plan, PlanKind, PlanState
 
 
 class PlanFilterForm(forms.Form):
@@ -51,3 +51,53 @@ class ConferenceForm(forms.ModelForm):
             "date_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "date_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+
+class NewPlanForm(forms.Form):
+    """Start a plan: blank, from a template, or as a copy of an earlier plan."""
+
+    BLANK, TEMPLATE, CLONE = "blank", "template", "clone"
+
+    start = forms.ChoiceField(
+        label=_("Start from"),
+        choices=[(TEMPLATE, _("A template")), (CLONE, _("An earlier plan (copy)")), (BLANK, _("A blank plan"))],
+        widget=forms.RadioSelect,
+        initial=TEMPLATE,
+    )
+    template = forms.ChoiceField(label=_("Template"), required=False)
+    source = forms.ModelChoiceField(label=_("Plan to copy"), queryset=Plan.objects.none(), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PlanKind.choices, required=False)
+    issuing_body = forms.ModelChoiceField(label=_("Issuing body"), queryset=Organisation.objects.none())
+    year = forms.IntegerField(
+        label=_("Year of the plan"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("For a copy, dates and the years named in the text move by the difference."),
+    )
+
+    def __init__(self, *args, templates, sources, issuing_bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [(t.key, t.label) for t in templates]
+        self.fields["source"].queryset = sources
+        self.fields["source"].label_from_instance = lambda p: f"{p.year} · {p.issuing_body.name} · {p.subject_one_line[:110]}"
+        self.fields["issuing_body"].queryset = issuing_bodies
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "start",
+            "template",
+            "source",
+            "kind",
+            Row(Column("issuing_body", css_class="col-md-8"), Column("year", css_class="col-md-4")),
+            Submit("", _("Create the draft"), css_class="btn-primary"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start = cleaned.get("start")
+        if start == self.TEMPLATE and not cleaned.get("template"):
+            self.add_error("template", _("Choose a template."))
+        if start == self.CLONE and not cleaned.get("source"):
+            self.add_error("source", _("Choose the plan to copy."))
+        if start == self.BLANK and not cleaned.get("kind"):
+            self.add_error("kind", _("Choose the kind of plan."))
+        return cleaned

@@ -89,6 +89,16 @@ class Plan(models.Model):
     )
     signer_name = models.CharField(_("signer's name as printed"), max_length=150, blank=True)
 
+    drafting_unit = models.ForeignKey(
+        Organisation,
+        verbose_name=_("drafting unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="drafted_plans",
+        help_text=_("The unit whose drafters edit the plan (usually the Department of Home Affairs)."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -422,3 +432,42 @@ class DistributionLine(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class PlanActivity(models.Model):
+    """One saved change of a plan: who changed which part, and what."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
+    version = models.PositiveIntegerField(_("version after the change"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=20)
+    part = models.CharField(_("part"), max_length=30, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("plan activity")
+        verbose_name_plural = _("plan activities")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["plan", "version"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.version} {self.action} {self.part}"
+
+    def get_part_label(self) -> str:
+        from .editing import PARTS
+
+        part = PARTS.get(self.part)
+        return str(part.label) if part else self.get_action_display()
+
+    def get_action_display(self) -> str:
+        return str(ACTIVITY_ACTIONS.get(self.action, self.action))
+
+
+ACTIVITY_ACTIONS = {
+    "create": _("created"),
+    "clone": _("copied from an earlier plan"),
+    "edit": _("edited"),
+}

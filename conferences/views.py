@@ -3,9 +3,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from . import selectors
+from . import permissions, selectors
 from .forms import PlanFilterForm
-from .models import Plan
+from .models import Plan, PlanActivity, PlanState
 
 PAGE_SIZE = 20
 
@@ -45,4 +45,46 @@ def plan_detail(request, pk: int):
         document = selectors.plan_document(plan_id=pk, user=request.user)
     except Plan.DoesNotExist:
         raise Http404 from None
-    return render(request, "conferences/plan_detail.html", {"doc": document, "plan": document.plan})
+    return render(
+        request,
+        "conferences/plan_detail.html",
+        {"doc": document, "plan": document.plan, "can_edit": permissions.can_edit_plan(request.user, document.plan)},
+    )
+
+
+@login_required
+def dashboard(request):
+    """After login: my unit's drafts, plans waiting for me, recent activity."""
+    user = request.user
+    visible = selectors.plans_visible_to(user)
+    drafts = []
+    if permissions.can_create_plan(user):
+        drafts = list(
+            visible.filter(drafting_unit=user.organisation, state=PlanState.DRAFT)
+            .select_related("issuing_body")
+            .order_by("-updated_at")[:10]
+        )
+    waiting_states = WAITING_STATES.get(user.role, ())
+    waiting = list(visible.filter(state__in=waiting_states).select_related("issuing_body").order_by("-updated_at")[:10])
+    activity = list(PlanActivity.objects.filter(plan__in=visible).select_related("plan", "user").order_by("-at", "-id")[:15])
+    return render(
+        request,
+        "conferences/dashboard.html",
+        {
+            "drafts": drafts,
+            "waiting": waiting,
+            "activity": activity,
+            "can_create": permissions.can_create_plan(user),
+        },
+    )
+
+
+# Plans that wait for an action of each role (review and issuance come with
+# the signing workflow; until then a drafter's returned plans, a reviewer's
+# submitted ones, a clerk's approved or signed ones).
+WAITING_STATES = {
+    "drafter": (PlanState.RETURNED,),
+    "reviewer": (PlanState.SUBMITTED,),
+    "clerk": (PlanState.APPROVED, PlanState.SIGNED),
+    "unit_office": (PlanState.ISSUED,),
+}

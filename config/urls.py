@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from conferences import views as conference_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="conferences:plan_list", permanent=False)),
+    path("", conference_views.dashboard, name="dashboard"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

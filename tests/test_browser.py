@@ -26,8 +26,15 @@ def log_in(page, base_url, username="soanthao", password="HoiNghi@2026"):
     page.get_by_role("button", name="Đăng nhập").click()
 
 
+def open_plan_list(page):
+    page.get_by_role("navigation", name="Trình đơn chính").get_by_role("link", name="Kế hoạch", exact=True).click()
+
+
 def test_log_in_filter_and_read_a_plan(page, demo_site):
     log_in(page, demo_site)
+    dashboard = page.get_by_role("region", name="Dự thảo của đơn vị tôi")
+    expect(dashboard.get_by_role("listitem")).to_have_count(3)  # the three Quảng Nam drafts of Sở Nội vụ
+    open_plan_list(page)
     expect(page.get_by_role("heading", name="Kế hoạch", exact=True)).to_be_visible()
     expect(page.get_by_text("5 kế hoạch")).to_be_visible()
 
@@ -47,6 +54,7 @@ def test_log_in_filter_and_read_a_plan(page, demo_site):
 
 def test_agenda_table_in_the_browser(page, demo_site):
     log_in(page, demo_site)
+    open_plan_list(page)
     page.get_by_role("link", name="Tổ chức Hội nghị trực tuyến đánh giá kết quả Chỉ số Hiệu quả Quản trị").click()
     agenda = page.get_by_role("table", name="Chương trình")
     expect(agenda.locator("tr.agenda-item")).to_have_count(9)

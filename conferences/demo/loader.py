@@ -140,10 +140,12 @@ class DemoLoader:
         p = data["plan"]
         signature = p.get("signature") or {}
         agenda = p.get("agenda") or {}
+        issuing_body = self.org(p["issuing_body"])
         plan = Plan.objects.create(
             key=data["key"],
             kind=p["kind"],
-            issuing_body=self.org(p["issuing_body"]),
+            issuing_body=issuing_body,
+            drafting_unit=self.org(p.get("drafting_unit") or issuing_body.code.split(":")[0] + ":so-noi-vu"),
             letterhead_parent=p.get("letterhead_parent", ""),
             letterhead_name=p["letterhead_name"],
             type_code=p.get("type_code", "KH"),
