@@ -18,7 +18,7 @@ from django import forms
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation, Role
@@ -60,7 +60,7 @@ def _display(form: forms.BaseForm, name: str, value) -> str:
     if isinstance(field, forms.ModelMultipleChoiceField):
         return ", ".join(str(v) for v in value)
     if isinstance(field, forms.BooleanField):
-        return _g("yes") if value else _g("no")
+        return gettext("yes") if value else gettext("no")
     if hasattr(field, "choices") and not isinstance(field, forms.ModelChoiceField):
         return str(dict(field.choices).get(value, value))
     if isinstance(value, datetime.datetime):
@@ -95,13 +95,13 @@ def form_changes(form: forms.BaseForm) -> list[dict]:
 def formset_changes(formset: forms.BaseFormSet, label: str, counts: dict[str, int]) -> list[dict]:
     parts = []
     if counts.get("added"):
-        parts.append(_g("%(n)d added") % {"n": counts["added"]})
+        parts.append(gettext("%(n)d added") % {"n": counts["added"]})
     if counts.get("changed"):
-        parts.append(_g("%(n)d changed") % {"n": counts["changed"]})
+        parts.append(gettext("%(n)d changed") % {"n": counts["changed"]})
     if counts.get("deleted"):
-        parts.append(_g("%(n)d deleted") % {"n": counts["deleted"]})
+        parts.append(gettext("%(n)d deleted") % {"n": counts["deleted"]})
     if counts.get("moved"):
-        parts.append(_g("order changed"))
+        parts.append(gettext("order changed"))
     if not parts:
         return []
     return [{"label": label, "old": "", "new": ", ".join(parts)}]
@@ -209,7 +209,7 @@ class HeaderPart(Part):
         changes = form_changes(self.header)
         self.header.save()
         counts = save_outline(self.legal_bases, self.plan)
-        return changes + formset_changes(self.legal_bases, _g("Legal bases"), counts)
+        return changes + formset_changes(self.legal_bases, gettext("Legal bases"), counts)
 
 
 class SectionsPart(Part):
@@ -223,7 +223,7 @@ class SectionsPart(Part):
 
     def save(self):
         counts = save_outline(self.sections, self.plan, tree=True)
-        return formset_changes(self.sections, _g("Sections"), counts)
+        return formset_changes(self.sections, gettext("Sections"), counts)
 
 
 class ConferencePart(Part):
@@ -249,7 +249,7 @@ class ConferencePart(Part):
                 point.key = f"p-{uuid.uuid4().hex[:10]}"
 
         counts = save_outline(self.bridge_points, self.plan, prepare=prepare)
-        return changes + formset_changes(self.bridge_points, _g("Bridge points"), counts)
+        return changes + formset_changes(self.bridge_points, gettext("Bridge points"), counts)
 
 
 class ParticipantsPart(Part):
@@ -260,7 +260,7 @@ class ParticipantsPart(Part):
     def build(self):
         points = list(BridgePoint.objects.filter(plan=self.plan).order_by("order").values_list("pk", "heading"))
         self.point_ids = {pk for pk, _heading in points}
-        choices = [("", _g("— not at a bridge point —"))] + [
+        choices = [("", gettext("— not at a bridge point —"))] + [
             (pk, f"{i}. {heading}"[:90]) for i, (pk, heading) in enumerate(points, 1)
         ]
         self.heading_marker = ef.ParticipantsHeadingForm(self.data, instance=self.plan, prefix="heading")
@@ -282,7 +282,7 @@ class ParticipantsPart(Part):
             line.marker = form.cleaned_data.get("marker") or ""
 
         counts = save_outline(self.participants, self.plan, prepare=prepare)
-        return changes + formset_changes(self.participants, _g("Participants"), counts)
+        return changes + formset_changes(self.participants, gettext("Participants"), counts)
 
 
 class AgendaPart(Part):
@@ -299,7 +299,7 @@ class AgendaPart(Part):
         changes = form_changes(self.settings)
         self.settings.save()
         counts = save_outline(self.items, self.plan, tree=True)
-        return changes + formset_changes(self.items, _g("Agenda"), counts)
+        return changes + formset_changes(self.items, gettext("Agenda"), counts)
 
 
 class TasksPart(Part):
@@ -356,7 +356,7 @@ class TasksPart(Part):
                 pk = form.cleaned_data.get("pk")
                 known = self.group_ids if form.cleaned_data.get("row_type") == ef.TaskRowForm.GROUP else self.task_ids
                 if pk and pk not in known:
-                    form.add_error(None, _g("This row does not belong to this plan any more; reload the page."))
+                    form.add_error(None, gettext("This row does not belong to this plan any more; reload the page."))
                     valid = False
         return valid
 
@@ -398,7 +398,7 @@ class TasksPart(Part):
                 TaskGroup.objects.filter(plan=self.plan, pk=pk).delete()
             else:
                 Task.objects.filter(group__plan=self.plan, pk=pk).delete()
-        return formset_changes(self.tasks, _g("Tasks"), counts)
+        return formset_changes(self.tasks, gettext("Tasks"), counts)
 
     def warnings(self, doc) -> list[str]:
         return late_task_warnings(doc)
@@ -445,7 +445,7 @@ class ClosingPart(Part):
         changes = form_changes(self.closing)
         self.closing.save()
         counts = save_outline(self.distribution, self.plan)
-        return changes + formset_changes(self.distribution, _g("Distribution list"), counts)
+        return changes + formset_changes(self.distribution, gettext("Distribution list"), counts)
 
 
 PARTS: dict[str, type[Part]] = {
@@ -551,7 +551,7 @@ def late_task_warnings(doc) -> list[str]:
         for task in group.tasks.all():
             if task.kind in (TaskKind.PREPARATION, TaskKind.CONTRIBUTION) and task.deadline and task.deadline > day:
                 warnings.append(
-                    _g("“%(task)s” (%(group)s) is due on %(deadline)s, after the conference on %(day)s.")
+                    gettext("“%(task)s” (%(group)s) is due on %(deadline)s, after the conference on %(day)s.")
                     % {
                         "task": task.text[:80],
                         "group": group.heading,

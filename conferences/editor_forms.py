@@ -256,6 +256,7 @@ class BridgePointForm(CleanTextMixin, forms.ModelForm):
             "invited_by_lower_tier",
         ]
         widgets = {"heading": forms.TextInput(), "host": DirectoryPicker("organisation", multiple=False)}
+        labels = {"place": _("Venue")}
         help_texts = {"heading": _("As printed, e.g. “Trực tiếp tại Hội trường UBND Tỉnh: Khoảng 90 đại biểu, gồm:”.")}
 
     def __init__(self, *args, **kwargs):
@@ -539,7 +540,7 @@ class OutlineFormSet(forms.BaseModelFormSet):
 
     def clean(self):
         super().clean()
-        if any(self.errors):
+        if any(self.errors) or not self.management_form.is_valid():
             return
         rows = self.ordered_forms
         if rows and "level" in rows[0].fields and rows[0].cleaned_data.get("level"):
@@ -549,7 +550,7 @@ class OutlineFormSet(forms.BaseModelFormSet):
 class TaskFormSet(forms.BaseFormSet):
     def clean(self):
         super().clean()
-        if any(self.errors):
+        if any(self.errors) or not self.management_form.is_valid():
             return
         rows = self.ordered_forms
         if rows and rows[0].cleaned_data.get("row_type") != TaskRowForm.GROUP:

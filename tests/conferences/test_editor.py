@@ -222,3 +222,38 @@ def test_preview_does_not_save(client_drafter, plan):
     plan.refresh_from_db()
     assert plan.subject != "Trích yếu chỉ để xem trước"
     assert not PlanActivity.objects.filter(plan=plan).exists()
+
+
+def test_planned_start_times_follow_the_durations(client_drafter):
+    from conferences.editing import agenda_schedule
+    from conferences.selectors import plan_document
+
+    plan = Plan.objects.get(key="seed-004")
+    items = list(AgendaItem.objects.filter(plan=plan, parent=None).order_by("order"))
+    for item, minutes in zip(items[:3], (10, 25, 15), strict=True):
+        item.duration_minutes = minutes
+        item.save()
+    doc = plan_document(plan_id=plan.pk, user=User.objects.get(username="soanthao"))
+    times = agenda_schedule(doc.agenda, plan.conference.starts_at)
+    assert [times[item.pk].strftime("%H:%M") for item in items[:4]] == ["08:00", "08:10", "08:35", "08:50"]
+    # Sub-items of item 4 (no duration of its own) run from its start.
+    assert all(times[child.pk].strftime("%H:%M") == "08:50" for child in items[3].children.all())
+
+    plan.drafting_unit = User.objects.get(username="soanthao").organisation
+    plan.save()
+    page = page_text(client_drafter.get(edit_url(plan, "chuong-trinh")).content)
+    assert "1 08:00 10 Tuyên bố lý do" in page and "3 08:35 15" in page
+
+
+def test_late_preparation_task_is_flagged(client_drafter, plan):
+    import datetime
+
+    from conferences.models import Task
+
+    task = Task.objects.filter(group__plan=plan).first()
+    task.kind = "preparation"
+    task.deadline = plan.conference.starts_at.date() + datetime.timedelta(days=3)
+    task.save()
+    text = page_text(client_drafter.get(edit_url(plan, "nhiem-vu")).content)
+    assert "Cần kiểm tra:" in text and "sau ngày tổ chức hội nghị" in text
+    assert task.deadline.strftime("%d/%m/%Y") in text
