@@ -34,16 +34,7 @@ from .widgets import DirectoryPicker
 LEVEL_CHOICES = [(0, _("Item")), (1, _("Sub-item"))]
 MARKER_CHOICES = [("-", "-"), ("+", "+"), ("*", "*"), ("", _("(none)"))]
 
-ROW_TOOLS = HTML(
-    '{% load i18n %}<div class="outline-tools mb-2">'
-    '<span class="row-handle btn btn-sm btn-outline-secondary" aria-hidden="true"'
-    ' title="{% translate "Drag to reorder" %}">⠿</span>'
-    '<button type="button" class="btn btn-sm btn-outline-secondary row-up">'
-    '<span aria-hidden="true">↑</span><span class="visually-hidden">{% translate "Move up" %}</span></button>'
-    '<button type="button" class="btn btn-sm btn-outline-secondary row-down">'
-    '<span aria-hidden="true">↓</span><span class="visually-hidden">{% translate "Move down" %}</span></button>'
-    '<span class="row-number badge text-bg-secondary ms-1"></span></div>'
-)
+ROW_TOOLS = HTML('{% include "conferences/editor/_row_tools.html" %}')
 
 
 def row_helper(*rows) -> FormHelper:
@@ -491,7 +482,7 @@ class ClosingForm(CleanTextMixin, forms.ModelForm):
         self.helper = plain_helper(
             "budget_source",
             "closing",
-            HTML('{% load i18n %}<h3 class="h6 mt-3">{% translate "Signature block" %}</h3>'),
+            HTML('{% include "conferences/editor/_signature_heading.html" %}'),
             Row(
                 Column("sign_on_behalf_of", css_class="col-md-5"),
                 Column("sign_for_mode", css_class="col-md-2"),

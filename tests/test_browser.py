@@ -67,3 +67,30 @@ def test_wrong_password_keeps_the_username(page, demo_site):
     log_in(page, demo_site, password="sai-mat-khau")
     expect(page.get_by_role("alert")).to_contain_text("Tên đăng nhập")
     expect(page.get_by_label("Tên đăng nhập")).to_have_value("soanthao")
+
+
+def test_live_preview_and_keyboard_reorder(page, demo_site):
+    from conferences.models import AgendaItem, Plan
+
+    plan = Plan.objects.get(key="seed-000")
+    first, second = AgendaItem.objects.filter(plan=plan, parent=None).order_by("order")[:2]
+    log_in(page, demo_site)
+    page.goto(f"{demo_site}/ke-hoach/{plan.pk}/sua/thong-tin-chung/")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Trích yếu").fill("Tổ chức Hội nghị thử xem trước trực tiếp")
+    preview = page.get_by_role("article", name="Văn bản kế hoạch")
+    expect(preview).to_contain_text("Tổ chức Hội nghị thử xem trước trực tiếp")
+    assert page.evaluate("window.notReloaded") is True  # updated in place, no reload
+    assert Plan.objects.get(pk=plan.pk).subject != "Tổ chức Hội nghị thử xem trước trực tiếp"  # nothing saved
+
+    page.on("dialog", lambda dialog: dialog.accept())  # leave the page without saving
+    page.get_by_role("link", name="Chương trình", exact=True).click()
+    row = page.locator("#items-rows > [data-row]").first
+    row.get_by_role("button", name="Chuyển xuống").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#items-rows > [data-row]").nth(1).get_by_label("Nội dung", exact=True)).to_have_value(first.content)
+    agenda = page.get_by_role("table", name="Chương trình").locator("tr.agenda-item")
+    expect(agenda.first).to_contain_text(second.content)  # the preview follows
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    expect(page.get_by_role("alert").filter(has_text="Đã lưu")).to_be_visible()
+    assert list(AgendaItem.objects.filter(plan=plan, parent=None).order_by("order")[:2]) == [second, first]

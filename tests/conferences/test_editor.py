@@ -257,3 +257,28 @@ def test_late_preparation_task_is_flagged(client_drafter, plan):
     text = page_text(client_drafter.get(edit_url(plan, "nhiem-vu")).content)
     assert "Cần kiểm tra:" in text and "sau ngày tổ chức hội nghị" in text
     assert task.deadline.strftime("%d/%m/%Y") in text
+
+
+def test_distribution_is_suggested_from_the_invited_units_and_keeps_typed_text(client_drafter, plan):
+    from conferences.models import DistributionLine, ParticipantGroup
+
+    invited = {org.name for group in ParticipantGroup.objects.filter(plan=plan) for org in group.organisations.all()}
+    assert invited
+    data = form_data(client_drafter.get(edit_url(plan, "ket-thuc")))
+    data["closing-budget_source"] = "Nguồn kinh phí đang gõ dở"
+    data["suggest"] = "1"
+    response = client_drafter.post(edit_url(plan, "ket-thuc"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nguồn kinh phí đang gõ dở" in page  # what was typed is kept
+    suggested = form_data(response)
+    texts = [v for k, v in suggested.items() if k.startswith("distribution-") and k.endswith("-text")]
+    assert {f"{name};" for name in invited} <= set(texts)
+    before = DistributionLine.objects.filter(plan=plan).count()
+    assert before < len(texts)  # nothing saved yet
+    suggested.pop("suggest", None)
+    assert client_drafter.post(edit_url(plan, "ket-thuc"), suggested).status_code == 302
+    assert DistributionLine.objects.filter(plan=plan).count() == len(texts)
+    again = form_data(client_drafter.get(edit_url(plan, "ket-thuc")))
+    again["suggest"] = "1"
+    assert "Mọi đơn vị được mời đã có trong nơi nhận" in page_text(client_drafter.post(edit_url(plan, "ket-thuc"), again).content)
