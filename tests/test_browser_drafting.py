@@ -125,7 +125,8 @@ def test_drafter_writes_seed_004_in_the_browser(page, site):
             row.get_by_label("Chủ trì hội nghị").check()
         for code in line["organisations"][:1] if i < 4 else []:  # the first lines name their units from the directory
             name = org_name(code)
-            pick(page, row, "Các cơ quan, đơn vị thuộc nhóm", name.split()[-2] + " " + name.split()[-1], name, keyboard=i % 2 == 0)
+            query = " ".join(name.split()[-2:])
+            pick(page, row, "Các cơ quan, đơn vị thuộc nhóm", query, name, keyboard=i % 2 == 0)
     save(page, "Thành phần tham dự")
 
     # Agenda: items and their sub-items.

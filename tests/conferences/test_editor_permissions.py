@@ -125,9 +125,7 @@ def _count_queries(client, url) -> int:
         ),
         (
             "nhiem-vu",
-            lambda plan, n, org: [
-                TaskFactory(group=TaskGroupFactory(plan=plan)).assignees.add(org) for _ in range(n)
-            ],
+            lambda plan, n, org: [TaskFactory(group=TaskGroupFactory(plan=plan)).assignees.add(org) for _ in range(n)],
         ),
     ],
 )
