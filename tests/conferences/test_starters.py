@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from conferences.cloning import clone_plan
 from conferences.models import (
     AgendaItem,
     BridgePoint,
@@ -255,3 +256,10 @@ def test_header_without_letterhead_comes_from_the_parent(db):
     )
     assert header_fields(ministry)["place"] == "Hà Nội"
 
+
+def test_template_plan_clones_into_the_next_year(quang_nam, drafter):
+    plan = create_from_template(template_key="index-conference", issuing_body=quang_nam, user=drafter, year=2025)
+    clone = clone_plan(plan, target_year=2026, user=drafter).plan
+    assert clone.subject.endswith("năm 2025 tỉnh Quảng Nam")
+    assert Section.objects.filter(plan=clone).count() == Section.objects.filter(plan=plan).count()
+    assert AgendaItem.objects.filter(plan=clone).count() == AgendaItem.objects.filter(plan=plan).count()
