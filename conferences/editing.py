@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import Case, F, Prefetch, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -488,7 +488,11 @@ def issuing_bodies_for(user, plan: Plan | None = None):
         bodies = bodies | Organisation.objects.filter(pk=plan.issuing_body_id)
     if getattr(user, "role", None) == Role.ADMIN or getattr(user, "is_superuser", False):
         bodies = Organisation.objects.all()
-    return bodies.distinct().order_by("tier", "name")
+    tier_order = Case(
+        *(When(tier=tier, then=Value(i)) for i, tier in enumerate(["central", "province", "district", "commune"])),
+        default=Value(9),
+    )
+    return bodies.distinct().order_by(tier_order, "name")
 
 
 def suggested_distribution(plan: Plan, *, listed_ids: set[int], listed_texts: set[str]) -> list[dict]:

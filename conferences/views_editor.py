@@ -140,7 +140,16 @@ def plan_new(request):
                     data["source"], target_year=data["year"], user=request.user, issuing_body=data["issuing_body"]
                 )
                 plan, action = result.plan, "clone"
-                checklist = [{"label": item.part, "old": "", "new": item.text, "kind": item.kind} for item in result.checklist]
+                checklist = [
+                    {
+                        "label": item.part,
+                        "old": "",
+                        "new": item.text,
+                        "kind": item.kind,
+                        "part": ANCHOR_PARTS.get(item.anchor.split(":")[0], ""),
+                    }
+                    for item in result.checklist
+                ]
             elif data["start"] == NewPlanForm.TEMPLATE:
                 plan, action = (
                     create_from_template(
@@ -165,3 +174,18 @@ def plan_new(request):
 def default_issuing_body(user):
     """The people's committee of the drafter's province, if the directory has it."""
     return issuing_bodies_for(user).filter(kind="people_committee").first()
+
+
+# Where the editor edits the object a checklist item points at.
+ANCHOR_PARTS = {
+    "plan": "thong-tin-chung",
+    "legalbasis": "thong-tin-chung",
+    "section": "noi-dung",
+    "conference": "hoi-nghi",
+    "bridgepoint": "hoi-nghi",
+    "participantgroup": "thanh-phan",
+    "agendaitem": "chuong-trinh",
+    "taskgroup": "nhiem-vu",
+    "task": "nhiem-vu",
+    "distributionline": "ket-thuc",
+}
