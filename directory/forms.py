@@ -12,6 +12,8 @@ from .importing import MAX_UPLOAD_BYTES, ImportFileError, Table, read_table
 from .models import AdministrativeUnit, Organisation, OrganisationKind, Person, Tier, UnitLevel, UnitPeriod
 from .widgets import PickerSelect
 
+CHOOSE = _("— choose —")
+NONE = _("(none)")
 EMAIL_INVALID = _("Enter a valid e-mail address, e.g. van-thu@example.gov.vn.")
 
 
@@ -26,6 +28,8 @@ def filter_helper(*columns: Column) -> FormHelper:
 def form_helper(layout: Layout, *, cancel_url: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = True
+    # The server's messages are Vietnamese; the browser's own would follow its language.
+    helper.attrs = {"novalidate": ""}
     helper.layout = layout
     helper.layout.append(
         HTML(
@@ -82,6 +86,7 @@ class PersonFilterForm(forms.Form):
         queryset=Organisation.objects.all(),
         required=False,
         widget=PickerSelect(url=reverse_lazy("directory:organisation_search")),
+        empty_label=_("All organisations"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -151,12 +156,18 @@ class OrganisationForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {"parent": PickerSelect(url=reverse_lazy("directory:organisation_search"))}
-        error_messages = {"email": {"invalid": EMAIL_INVALID}}
+        error_messages = {
+            "email": {"invalid": EMAIL_INVALID},
+            "code": {"unique": _("Another organisation already has this code.")},
+        }
 
     def __init__(self, *args, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].required = False
         self.fields["code"].help_text = _("Leave empty to make one from the name, e.g. quang-nam:so-noi-vu.")
+        self.fields["kind"].choices = [("", CHOOSE), *OrganisationKind.choices]
+        self.fields["tier"].choices = [("", CHOOSE), *Tier.choices]
+        self.fields["admin_unit"].empty_label = self.fields["parent"].empty_label = NONE
         self.fields["admin_unit"].help_text = _("The province, district or commune the organisation belongs to.")
         self.helper = form_helper(
             Layout(
@@ -212,12 +223,13 @@ class PersonForm(forms.ModelForm):
         model = Person
         fields = ["full_name", "title", "organisation", "code", "email", "phone", "is_active"]
         widgets = {"organisation": PickerSelect(url=reverse_lazy("directory:organisation_search"))}
-        error_messages = {"email": {"invalid": EMAIL_INVALID}}
+        error_messages = {"email": {"invalid": EMAIL_INVALID}, "code": {"unique": _("Another person already has this code.")}}
 
     def __init__(self, *args, cancel_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].required = False
         self.fields["code"].help_text = _("Leave empty to make one from the name, e.g. quang-nam:ho-quang-buu.")
+        self.fields["organisation"].empty_label = CHOOSE
         self.helper = form_helper(
             Layout(
                 Row(Column("full_name", css_class="col-md-5"), Column("title", css_class="col-md-7")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import router
 from django.db.models import Case, Count, F, ProtectedError, Q, QuerySet, RestrictedError, When
 from django.db.models.deletion import Collector
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 
 from .importing import ORGANISATION_COLUMNS, PERSON_COLUMNS, Table
 from .models import AdministrativeUnit, Organisation, Person, UnitLevel, UnitPeriod
@@ -127,10 +127,11 @@ def deletion_blockers(obj) -> list:
 
 
 def reference_label(obj) -> str:
-    """“Kind: name”, with the plan it belongs to for the parts of a plan."""
-    label = f"{capfirst(obj._meta.verbose_name)}: {obj}"
-    plan = getattr(obj, "plan", None)
-    return f"{label} — {plan}" if plan is not None and str(plan) != str(obj) else label
+    """“Kind: name”, with the plan it belongs to for the parts of a plan
+    (a task through its group)."""
+    label = f"{capfirst(obj._meta.verbose_name)}: {Truncator(str(obj)).chars(90)}"
+    plan = getattr(obj, "plan", None) or getattr(getattr(obj, "group", None), "plan", None)
+    return f"{label} ({Truncator(str(plan)).chars(120)})" if plan is not None and plan != obj else label
 
 
 # Snapshots for the import checks -----------------------------------------------

@@ -333,7 +333,7 @@ def _delete(request, obj, *, delete, cancel_url: str, done_url: str):
     context = {
         "object": obj,
         "model_name": obj._meta.verbose_name,
-        "references": [selectors.reference_label(ref) for ref in blockers[:REFERENCES_SHOWN]],
+        "references": sorted(selectors.reference_label(ref) for ref in blockers[:REFERENCES_SHOWN]),
         "more_references": max(0, len(blockers) - REFERENCES_SHOWN),
         "cancel_url": cancel_url,
     }

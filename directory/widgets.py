@@ -27,7 +27,7 @@ class PickerSelect(forms.Select):
     def optgroups(self, name, value, attrs=None):
         chosen = [v for v in value if str(v).isdigit()]
         iterator = self.choices
-        choices = [("", "---------")]
+        choices = [("", iterator.field.empty_label or "")]
         if chosen:
             rows = iterator.queryset.filter(pk__in=chosen)
             choices += [(str(row.pk), iterator.field.label_from_instance(row)) for row in rows]

@@ -211,7 +211,7 @@ def test_form_error_keeps_typed_values(client_drafter):
     text = page_text(content)
     assert "Chưa lưu được: vui lòng sửa các trường được đánh dấu màu đỏ." in text
     assert "Nhập địa chỉ thư điện tử hợp lệ, ví dụ: van-thu@example.gov.vn." in text
-    assert "Cơ quan, đơn vị có Mã đã tồn tại." in text
+    assert "Mã này đã được dùng cho một cơ quan, đơn vị khác." in text
     for typed in ('value="Sở Nội vụ mới"', 'value="khong-phai-email"', 'value="0235 3852 444"', 'value="SỞ NỘI VỤ"'):
         assert typed in content
     assert f'<option value="{unit.pk}" selected>Tỉnh Quảng Nam (L-P49)</option>' in content
