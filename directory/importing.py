@@ -97,18 +97,19 @@ class Table:
     ignored_columns: list[str] = field(default_factory=list)
 
     def to_data(self) -> dict:
-        """A JSON-serialisable form (kept in the session between preview and confirm)."""
+        """A compact JSON-serialisable form (kept in the session between preview and confirm)."""
         return {
             "columns": self.columns,
-            "rows": [[number, values] for number, values in self.rows],
+            "rows": [[number, [values.get(key, "") for key in self.columns]] for number, values in self.rows],
             "ignored": self.ignored_columns,
         }
 
     @classmethod
     def from_data(cls, data: Mapping) -> Table:
+        columns = list(data["columns"])
         return cls(
-            columns=list(data["columns"]),
-            rows=[(int(number), dict(values)) for number, values in data["rows"]],
+            columns=columns,
+            rows=[(int(number), dict(zip(columns, cells, strict=True))) for number, cells in data["rows"]],
             ignored_columns=list(data.get("ignored", [])),
         )
 

@@ -1,6 +1,7 @@
 """The pure reading and checking functions of directory/importing.py."""
 
 import io
+import json
 import unicodedata
 import zipfile
 
@@ -14,6 +15,7 @@ from directory.importing import (
     UNCHANGED,
     UPDATE,
     ImportFileError,
+    Table,
     check_organisations,
     check_people,
     csv_template,
@@ -225,3 +227,19 @@ def test_people_rows():
     assert [(c.code, c.action, c.changes) for c in plan.changes] == [
         ("quang-nam:ho-quang-buu", UPDATE, [("phone", "", "0905 123 456")])
     ]
+
+
+def test_a_workbook_that_expands_too_much_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (61 * 1024 * 1024))
+    assert len(buffer.getvalue()) < MAX_UPLOAD_BYTES
+    with pytest.raises(ImportFileError, match="quá lớn khi giải nén"):
+        read_table(buffer.getvalue(), ORGANISATION_COLUMNS)
+
+
+def test_a_table_survives_the_session_round_trip():
+    table = read_table(xlsx_bytes([[*ORGANISATION_HEADER, "ghi chú"], UBND, SNV]), ORGANISATION_COLUMNS)
+    assert Table.from_data(json.loads(json.dumps(table.to_data()))) == table
