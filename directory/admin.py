@@ -18,7 +18,7 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 class PersonInline(admin.TabularInline):
     model = Person
     extra = 0
-    fields = ["code", "full_name", "title", "email", "is_active"]
+    fields = ["code", "full_name", "title", "email", "phone", "is_active"]
 
 
 @admin.register(Organisation)
@@ -33,7 +33,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "title", "organisation", "email", "is_active"]
+    list_display = ["full_name", "title", "organisation", "email", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["full_name", "title", "organisation__name"]
     autocomplete_fields = ["organisation"]

@@ -16,11 +16,62 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .text import vietnamese_sort_key
+from .text import collation_key, fold, vietnamese_sort_key
 
 REFORM_DATE = datetime.date(2025, 7, 1)
 
 code_validator = RegexValidator(r"^[a-z0-9][a-z0-9:-]*$", _("Use lower-case letters without accents, digits, “-” and “:”."))
+
+
+class SearchableQuerySet(models.QuerySet):
+    """Fills the search columns in bulk writes too (``save()`` fills them
+    for single rows). ``QuerySet.update()`` does not: save the rows instead."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.refresh_search_fields()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.refresh_search_fields()
+        return super().bulk_update(objs, [*dict.fromkeys([*fields, *Searchable.SEARCH_FIELDS])], *args, **kwargs)
+
+
+class Searchable(models.Model):
+    """Two derived columns: ``search_text`` (accent-insensitive, see
+    :func:`directory.text.fold`) and ``collation_key`` (Vietnamese
+    alphabetical order in any database, see :func:`directory.text.collation_key`)."""
+
+    SEARCH_FIELDS = ("search_text", "collation_key")
+
+    search_text = models.TextField(editable=False, default="")
+    collation_key = models.TextField(editable=False, default="")
+
+    objects = SearchableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_fields()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.SEARCH_FIELDS}
+        super().save(*args, **kwargs)
+
+    def search_sources(self) -> list[str]:
+        raise NotImplementedError
+
+    def collation_source(self) -> tuple[str, bool]:
+        """The text to sort by and whether to sort by given name."""
+        raise NotImplementedError
+
+    def refresh_search_fields(self) -> None:
+        self.search_text = " ".join(fold(text) for text in self.search_sources() if text)
+        text, by_given_name = self.collation_source()
+        self.collation_key = collation_key(text, by_given_name=by_given_name)
 
 
 class UnitLevel(models.TextChoices):
@@ -34,7 +85,7 @@ class UnitPeriod(models.TextChoices):
     FROM_2025 = "post_2025", _("From 1 July 2025 (two tiers)")
 
 
-class AdministrativeUnit(models.Model):
+class AdministrativeUnit(Searchable):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200, help_text=_("Full name, e.g. “Tỉnh Quảng Nam”."))
     short_name = models.CharField(_("short name"), max_length=150, help_text=_("Without the type, e.g. “Quảng Nam”."))
@@ -65,6 +116,21 @@ class AdministrativeUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def search_sources(self) -> list[str]:
+        return [self.name, self.short_name, self.code]
+
+    def collation_source(self) -> tuple[str, bool]:
+        return self.short_name or self.name, False
+
+    @property
+    def province(self) -> AdministrativeUnit:
+        """The province this unit belongs to (itself for a province); walks
+        the loaded parents, so select_related them for lists."""
+        unit = self
+        while unit.level != UnitLevel.PROVINCE and unit.parent_id is not None:
+            unit = unit.parent
+        return unit
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or day <= self.valid_until)
@@ -98,7 +164,7 @@ class Tier(models.TextChoices):
     COMMUNE = "commune", _("Commune")
 
 
-class Organisation(models.Model):
+class Organisation(Searchable):
     code = models.CharField(_("code"), max_length=120, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=150, blank=True)
@@ -142,8 +208,14 @@ class Organisation(models.Model):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    def search_sources(self) -> list[str]:
+        return [self.name, self.short_name, self.code, self.symbol, self.email]
 
-class Person(models.Model):
+    def collation_source(self) -> tuple[str, bool]:
+        return self.name, False
+
+
+class Person(Searchable):
     code = models.CharField(_("code"), max_length=120, unique=True, validators=[code_validator])
     full_name = models.CharField(_("full name"), max_length=150)
     title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("e.g. Phó Chủ tịch UBND tỉnh."))
@@ -151,6 +223,7 @@ class Person(models.Model):
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="people"
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -166,6 +239,12 @@ class Person(models.Model):
         """Official lists sort by given name (last word), then full name."""
         return vietnamese_sort_key(self.full_name, by_given_name=True)
 
+    def search_sources(self) -> list[str]:
+        return [self.full_name, self.title, self.code, self.email, self.phone]
+
+    def collation_source(self) -> tuple[str, bool]:
+        return self.full_name, True
+
 
 class Role(models.TextChoices):
     DRAFTER = "drafter", _("Drafter (Department of Home Affairs)")
@@ -173,6 +252,11 @@ class Role(models.TextChoices):
     CLERK = "clerk", _("Clerk / organiser")
     UNIT_OFFICE = "unit_office", _("Unit office")
     ADMIN = "admin", _("Administrator")
+
+
+# Who may use the directory pages (superusers may do everything).
+DIRECTORY_VIEW_ROLES = frozenset({Role.DRAFTER, Role.REVIEWER, Role.CLERK, Role.ADMIN})
+DIRECTORY_EDIT_ROLES = frozenset({Role.DRAFTER, Role.CLERK, Role.ADMIN})
 
 
 class User(AbstractUser):
@@ -200,3 +284,11 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def can_view_directory(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role in DIRECTORY_VIEW_ROLES)
+
+    @property
+    def can_edit_directory(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role in DIRECTORY_EDIT_ROLES)

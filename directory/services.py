@@ -6,8 +6,12 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
-from .models import REFORM_DATE, AdministrativeUnit, UnitLevel, UnitPeriod
+from . import selectors
+from .importing import CREATE, UNCHANGED, ImportPlan, Table, check_organisations, check_people
+from .models import REFORM_DATE, AdministrativeUnit, Organisation, OrganisationKind, Person, Tier, UnitLevel, UnitPeriod
+from .text import slug
 
 LAST_DAY_BEFORE_REFORM = REFORM_DATE - datetime.timedelta(days=1)
 
@@ -23,12 +27,16 @@ def units_load(*, commune_provinces: Iterable[int] | None = None) -> int:
     All 63 provinces and ~700 districts before 1 July 2025, the 34 provinces
     after it with their predecessors, and the communes (before and after)
     of ``commune_provinces`` (legacy province codes; all when ``None``).
-    Existing codes are left untouched, so running it again changes nothing.
-    Returns the number of units created.
+    Successor links: old province → new province(s); old commune → the new
+    commune(s) that took over its territory; old district (a tier that no
+    longer exists) → the new communes of its old communes. Existing codes
+    are left untouched and existing links kept, so running it again changes
+    nothing. Returns the number of units created.
     """
     from vietnam_provinces import Province as NewProvince
     from vietnam_provinces import Ward as NewWard
     from vietnam_provinces._province_conversion_2025 import find_new_provinces
+    from vietnam_provinces._ward_conversion_2025 import find_new_wards
     from vietnam_provinces.legacy import District, Province, Ward
 
     existing = set(AdministrativeUnit.objects.values_list("code", flat=True))
@@ -98,17 +106,12 @@ def units_load(*, commune_provinces: Iterable[int] | None = None) -> int:
     new_ids = ids(f"N-P{int(p.code)}" for p in new_provinces)
 
     # Predecessor → successor links between provinces.
-    links = []
-    Link = AdministrativeUnit.successors.through
-    known = set(Link.objects.values_list("from_administrativeunit_id", "to_administrativeunit_id"))
+    pairs = []
     for p in provinces:
         entry = find_new_provinces(int(p.code))
-        for successor in entry.new_provinces if entry else ():
-            pair = (province_ids[legacy_province_code(p.code)], new_ids[f"N-P{successor.code}"])
-            if pair not in known:
-                links.append(Link(from_administrativeunit_id=pair[0], to_administrativeunit_id=pair[1]))
-                known.add(pair)
-    Link.objects.bulk_create(links)
+        successors = entry.new_provinces if entry else ()
+        pairs.extend((legacy_province_code(p.code), f"N-P{successor.code}") for successor in successors)
+    link_successors(pairs)
 
     wanted = None if commune_provinces is None else {int(c) for c in commune_provinces}
     district_ids = ids(f"L-D{int(d.code)}" for d in districts)
@@ -145,4 +148,191 @@ def units_load(*, commune_provinces: Iterable[int] | None = None) -> int:
                 )
             )
     add(communes)
+
+    # Old commune → new commune(s); old district → the new communes of its communes.
+    pairs = []
+    for commune in communes:
+        if commune.period != UnitPeriod.BEFORE_2025:
+            continue
+        entry = find_new_wards(int(commune.code[3:]))
+        for successor in entry.new_wards if entry else ():
+            pairs.append((commune.code, f"N-W{successor.code}"))
+            pairs.append((f"L-D{entry.old_ward.district_code}", f"N-W{successor.code}"))
+    link_successors(pairs)
     return created
+
+
+def link_successors(pairs: Iterable[tuple[str, str]]) -> int:
+    """Link (predecessor code, successor code) pairs that both exist and are
+    not linked yet; returns how many links were made."""
+    pairs = list(dict.fromkeys(pairs))
+    if not pairs:
+        return 0
+    ids = dict(AdministrativeUnit.objects.values_list("code", "id"))
+    Link = AdministrativeUnit.successors.through
+    known = set(Link.objects.values_list("from_administrativeunit_id", "to_administrativeunit_id"))
+    links = []
+    for old, new in pairs:
+        pair = (ids.get(old), ids.get(new))
+        if None not in pair and pair not in known:
+            links.append(Link(from_administrativeunit_id=pair[0], to_administrativeunit_id=pair[1]))
+            known.add(pair)
+    Link.objects.bulk_create(links, batch_size=1000)
+    return len(links)
+
+
+# Codes ---------------------------------------------------------------------------
+
+CODE_MAX_LENGTH = 120
+
+
+def organisation_scope(*, tier: str, kind: str, admin_unit: AdministrativeUnit | None, parent: Organisation | None = None) -> str:
+    """First part of an organisation code: ``central``, ``intl``, or the
+    slug of the province (``quang-nam``)."""
+    if kind == OrganisationKind.INTERNATIONAL:
+        return "intl"
+    if tier == Tier.CENTRAL:
+        return "central"
+    if admin_unit is not None:
+        return slug(admin_unit.province.short_name)
+    if parent is not None and ":" in parent.code:
+        return parent.code.split(":", 1)[0]
+    return "other"
+
+
+def organisation_code_suggest(
+    *,
+    name: str,
+    short_name: str = "",
+    tier: str = "",
+    kind: str = "",
+    admin_unit: AdministrativeUnit | None = None,
+    parent: Organisation | None = None,
+) -> str:
+    """A free code ``<scope>:<slug of the name>`` (``quang-nam:so-noi-vu``);
+    the province is not repeated in the slug."""
+    scope = organisation_scope(tier=tier, kind=kind, admin_unit=admin_unit, parent=parent)
+    base = slug(short_name or name) or "to-chuc"
+    for suffix in (f"-tinh-{scope}", f"-thanh-pho-{scope}", f"-tp-{scope}", f"-{scope}"):
+        if base.endswith(suffix) and len(base) > len(suffix):
+            base = base[: -len(suffix)]
+            break
+    return _free_code(Organisation, f"{scope}:{base}")
+
+
+def person_code_suggest(*, full_name: str, organisation: Organisation | None) -> str:
+    """``<scope of the organisation>:<slug of the name>`` (``quang-nam:ho-quang-buu``)."""
+    scope = organisation.code.split(":", 1)[0] if organisation is not None and ":" in organisation.code else "other"
+    return _free_code(Person, f"{scope}:{slug(full_name) or 'ca-nhan'}")
+
+
+def _free_code(model, code: str) -> str:
+    code = code[:CODE_MAX_LENGTH].rstrip("-")
+    taken = set(model.objects.filter(code__startswith=code).values_list("code", flat=True))
+    candidate, number = code, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{code[: CODE_MAX_LENGTH - len(str(number)) - 1]}-{number}"
+    return candidate
+
+
+# Deleting ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation) -> None:
+    """Delete an organisation nothing refers to; raises ProtectedError
+    (with what refers to it) otherwise."""
+    _delete_unreferenced(organisation)
+
+
+@transaction.atomic
+def person_delete(*, person: Person) -> None:
+    """Delete a person nothing refers to; raises ProtectedError otherwise."""
+    _delete_unreferenced(person)
+
+
+def _delete_unreferenced(obj) -> None:
+    # Many-to-many links (a plan's participants, tasks, agenda) would vanish
+    # silently with the row: they block the deletion like protected keys.
+    blockers = selectors.deletion_blockers(obj)
+    if blockers:
+        raise ProtectedError(f"{obj} is still referenced", set(blockers))
+    obj.delete()
+
+
+# Importing -----------------------------------------------------------------------
+
+
+class ImportRejected(Exception):
+    """The file has errors: nothing was imported."""
+
+    def __init__(self, plan: ImportPlan):
+        super().__init__(f"{len(plan.errors)} errors")
+        self.plan = plan
+
+
+@transaction.atomic
+def organisations_import(*, table: Table) -> ImportPlan:
+    """Create or update (keyed on code) the organisations of a checked file,
+    all or nothing. The file is checked again against the directory as it is
+    now; raises ImportRejected if it has any error."""
+    plan = check_organisations(table, **selectors.organisation_import_context(table=table))
+    if plan.errors:
+        raise ImportRejected(plan)
+    unit_ids = dict(AdministrativeUnit.objects.filter(code__in=table.values("admin_unit")).values_list("code", "id"))
+    changes = [change for change in plan.changes if change.action != UNCHANGED]
+    saved = _write(Organisation, changes, foreign_keys={"admin_unit": unit_ids})
+    # Parents last: they may be rows of the same file.
+    with_parent = [change for change in changes if "parent" in change.values]
+    if with_parent:
+        ids = dict(
+            Organisation.objects.filter(code__in={change.values["parent"] for change in with_parent}).values_list("code", "id")
+        )
+        for change in with_parent:
+            saved[change.code].parent_id = ids.get(change.values["parent"])
+        Organisation.objects.bulk_update([saved[change.code] for change in with_parent], ["parent"], batch_size=500)
+    return plan
+
+
+@transaction.atomic
+def people_import(*, table: Table) -> ImportPlan:
+    """Create or update (keyed on code) the people of a checked file, all or
+    nothing; raises ImportRejected if it has any error."""
+    plan = check_people(table, **selectors.person_import_context(table=table))
+    if plan.errors:
+        raise ImportRejected(plan)
+    organisation_ids = dict(Organisation.objects.filter(code__in=table.values("organisation")).values_list("code", "id"))
+    _write(
+        Person, [change for change in plan.changes if change.action != UNCHANGED], foreign_keys={"organisation": organisation_ids}
+    )
+    return plan
+
+
+def _write(model, changes, *, foreign_keys: dict[str, dict[str, int]]) -> dict:
+    """Create and update the rows of ``changes``; foreign keys given by code
+    are looked up in ``foreign_keys`` (field → code → id). Returns the rows by code."""
+    existing = model.objects.in_bulk([c.code for c in changes if c.action != CREATE], field_name="code")
+    created, updated, fields = [], [], set()
+    for change in changes:
+        values = {}
+        for key, value in change.values.items():
+            if key in foreign_keys:
+                values[f"{key}_id"] = foreign_keys[key].get(value)
+            elif key != "parent":
+                values[key] = value
+        if change.action == CREATE:
+            created.append(model(**values))
+        else:
+            row = existing[change.code]
+            for key, value in values.items():
+                setattr(row, key, value)
+            fields.update(key.removesuffix("_id") if key[:-3] in foreign_keys else key for key in values)
+            updated.append(row)
+    model.objects.bulk_create(created, batch_size=500)
+    if updated:
+        model.objects.bulk_update(updated, sorted(fields), batch_size=500)
+    saved = {row.code: row for row in updated}
+    if created:
+        saved.update(model.objects.in_bulk([row.code for row in created], field_name="code"))
+    return saved

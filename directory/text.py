@@ -6,9 +6,11 @@ import unicodedata
 
 from django.utils.text import slugify
 
-# Base letters in Vietnamese alphabetical order; tones are a secondary key.
-_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+# Digits, then base letters in Vietnamese alphabetical order (with the
+# foreign letters f, j, w, z where ICU puts them); tones are a secondary key.
+_ALPHABET = "0123456789aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _ORDER = {letter: index for index, letter in enumerate(_ALPHABET)}
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 # Base letter + combining mark (breve, circumflex, horn) that make a letter of their own.
 _COMPOSED = {
     ("a", "\u0306"): "ă",
@@ -66,3 +68,46 @@ def vietnamese_sort_key(text: str, *, by_given_name: bool = False) -> tuple:
         primary.extend(p + [-1])
         tones.extend(t + [0])
     return (primary, tones)
+
+
+def collation_key(text: str, *, by_given_name: bool = False) -> str:
+    """:func:`vietnamese_sort_key` as a string of ASCII digits and letters.
+
+    Stored in a column, it lets the database sort Vietnamese names (any
+    collation orders such strings like bytes): a word end is ``0``, a letter
+    ``1`` and two base-36 digits, any other character ``2`` and four; then
+    ``0`` and one digit per tone.
+    """
+    primary, tones = vietnamese_sort_key(text, by_given_name=by_given_name)
+    parts = []
+    for value in primary:
+        if value < 0:
+            parts.append("0")
+        elif value < len(_ALPHABET):
+            parts.append("1" + _base36(value, 2))
+        else:
+            parts.append("2" + _base36(value - len(_ALPHABET), 4))
+    parts.append("0")
+    parts.extend(str(tone) for tone in tones)
+    return "".join(parts)
+
+
+def _base36(value: int, width: int) -> str:
+    """Fixed-width base 36 (36**4 exceeds the largest code point)."""
+    digits = ""
+    for _ in range(width):
+        value, digit = divmod(value, 36)
+        digits = _BASE36[digit] + digits
+    return digits
+
+
+def fold(text: str) -> str:
+    """Accent-insensitive form for searching: lower case, tones and other
+    diacritics removed, đ → d, whitespace collapsed (“Sở Nội vụ” → “so noi vu”)."""
+    decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).lower().split())
+
+
+def search_words(query: str) -> list[str]:
+    """The folded words of a search query (every one must match)."""
+    return fold(query).split()
