@@ -247,7 +247,7 @@ class BridgePointForm(CleanTextMixin, forms.ModelForm):
             "invited_by_lower_tier",
         ]
         widgets = {"heading": forms.TextInput(), "host": DirectoryPicker("organisation", multiple=False)}
-        labels = {"place": _("Venue")}
+        labels = {"place": _("Venue"), "mode": _("Attendance mode")}
         help_texts = {"heading": _("As printed, e.g. “Trực tiếp tại Hội trường UBND Tỉnh: Khoảng 90 đại biểu, gồm:”.")}
 
     def __init__(self, *args, **kwargs):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from directory.models import Organisation, Person
 
@@ -61,7 +61,7 @@ class DirectoryPicker(forms.Widget):
         url_name, _model = SOURCES[self.source]
         context["widget"].update(
             source=self.source,
-            source_url=_url(url_name),
+            source_url=reverse(url_name),
             multiple=self.multiple,
             selected=[(pk, self.labels.get(pk, str(pk))) for pk in self.selected_ids(value)],
         )
@@ -96,10 +96,3 @@ def picker_label(obj) -> str:
     if isinstance(obj, Person):
         return f"{obj.full_name}, {obj.title}" if obj.title else obj.full_name
     return obj.name
-
-
-def _url(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:  # TEMPORARY until the directory search endpoints land
-        return ""

@@ -14,7 +14,7 @@
   function enhance(select) {
     const input = document.createElement("input");
     input.type = "search";
-    input.className = "form-control form-control-sm mb-1 picker-search";
+    input.className = "form-control form-control-sm mb-1 select-search";
     input.placeholder = select.dataset.pickerPlaceholder || "";
     input.setAttribute("aria-controls", select.id);
     const label = select.labels && select.labels[0];
