@@ -195,12 +195,13 @@ class OrganisationForm(forms.ModelForm):
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")
         if parent is not None and self.instance.pk is not None:
-            ancestor = parent
-            while ancestor is not None:
+            ancestor, seen = parent, set()
+            while ancestor is not None and ancestor.pk not in seen:
                 if ancestor.pk == self.instance.pk:
                     raise forms.ValidationError(
                         _("An organisation cannot be its own parent, nor the parent of one of its parents.")
                     )
+                seen.add(ancestor.pk)
                 ancestor = ancestor.parent
         return parent
 
