@@ -61,10 +61,10 @@ class OrganisationFilterForm(forms.Form):
         for unit in self.provinces.values():
             groups.setdefault(unit.get_period_display(), []).append((unit.pk, unit.name))
         self.fields["province"].choices = [("", _("All provinces")), *groups.items()]
-        self.fields["q"].widget.attrs["placeholder"] = _("Name, code, e-mail… (accents optional)")
+        self.fields["q"].widget.attrs["placeholder"] = _("e.g. so noi vu (accents optional)")
         self.helper = filter_helper(
-            Column("q", css_class="col-md-4"),
-            Column("tier", css_class="col-md-2"),
+            Column("q", css_class="col-md-3"),
+            Column("tier", css_class="col-md-3"),
             Column("kind", css_class="col-md-3"),
             Column("province", css_class="col-md-3"),
         )
@@ -91,7 +91,7 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = _("Name, title, e-mail… (accents optional)")
+        self.fields["q"].widget.attrs["placeholder"] = _("e.g. ho quang buu (accents optional)")
         self.helper = filter_helper(Column("q", css_class="col-md-6"), Column("organisation", css_class="col-md-6"))
 
     def filters(self) -> dict:
@@ -106,7 +106,7 @@ class UnitFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = _("Name or code (accents optional)")
+        self.fields["q"].widget.attrs["placeholder"] = _("e.g. tam ky (accents optional)")
         self.helper = filter_helper(
             Column("q", css_class="col-md-5"), Column("period", css_class="col-md-4"), Column("level", css_class="col-md-3")
         )
@@ -195,12 +195,13 @@ class OrganisationForm(forms.ModelForm):
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")
         if parent is not None and self.instance.pk is not None:
-            ancestor = parent
-            while ancestor is not None:
+            ancestor, seen = parent, set()
+            while ancestor is not None and ancestor.pk not in seen:
                 if ancestor.pk == self.instance.pk:
                     raise forms.ValidationError(
                         _("An organisation cannot be its own parent, nor the parent of one of its parents.")
                     )
+                seen.add(ancestor.pk)
                 ancestor = ancestor.parent
         return parent
 

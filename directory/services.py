@@ -311,24 +311,20 @@ def people_import(*, table: Table) -> ImportPlan:
 
 def _write(model, changes, *, foreign_keys: dict[str, dict[str, int]]) -> dict:
     """Create and update the rows of ``changes``; foreign keys given by code
-    are looked up in ``foreign_keys`` (field → code → id). Returns the rows by code."""
+    are looked up in ``foreign_keys`` (field → code → id). ``parent`` is left
+    to the caller (it may point at rows created here). Returns the rows by code."""
     existing = model.objects.in_bulk([c.code for c in changes if c.action != CREATE], field_name="code")
     created, updated, fields = [], [], set()
     for change in changes:
-        values = {}
-        for key, value in change.values.items():
+        values = {key: value for key, value in change.values.items() if key != "parent"}
+        row = model() if change.action == CREATE else existing[change.code]
+        for key, value in values.items():
             if key in foreign_keys:
-                values[f"{key}_id"] = foreign_keys[key].get(value)
-            elif key != "parent":
-                values[key] = value
-        if change.action == CREATE:
-            created.append(model(**values))
-        else:
-            row = existing[change.code]
-            for key, value in values.items():
+                setattr(row, f"{key}_id", foreign_keys[key].get(value))
+            else:
                 setattr(row, key, value)
-            fields.update(key.removesuffix("_id") if key[:-3] in foreign_keys else key for key in values)
-            updated.append(row)
+        (created if change.action == CREATE else updated).append(row)
+        fields.update(values)
     model.objects.bulk_create(created, batch_size=500)
     if updated:
         model.objects.bulk_update(updated, sorted(fields), batch_size=500)
