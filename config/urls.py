@@ -9,5 +9,6 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ke-hoach/", include("conferences.urls")),
+    path("van-ban/", include("documents.urls")),
     path("quan-tri/", admin.site.urls),
 ]
