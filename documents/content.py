@@ -166,7 +166,7 @@ def _section_paragraphs(doc: PlanDocument, node: SectionNode, depth: int) -> lis
     style = "heading" if depth == 1 else "subheading"
     body = _lines(doc.plan.budget_source if section.content == "budget" else section.body)
     if section.run_in and body:
-        out = [Paragraph(body[0], style="body", lead=f"{number}. {section.heading}:")]
+        out = [Paragraph(body[0], style=style, lead=f"{number}. {section.heading}:")]
         body = body[1:]
     else:
         out = [Paragraph("", style=style, lead=f"{number}. {section.heading}")]

@@ -204,7 +204,8 @@ def render_docx(document: OfficialDocument) -> bytes:
     normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     properties = word.core_properties  # Word keeps at most 255 characters each
-    properties.title, properties.subject, properties.author = (document.title[:255], document.subject[:255], document.author[:255])
+    properties.title, properties.subject = document.title[:255], document.subject[:255]
+    properties.author = document.author[:255]
     properties.language = document.lang
     _set_up_section(word.sections[0], document, restart=False)
 

@@ -1,9 +1,9 @@
 """Render a plan (or its invitations) to a file, synchronously, without Celery.
 
-    python manage.py export_plan 12 --format pdf --out ke-hoach.pdf
-    python manage.py export_plan 12 --format docx --out ke-hoach.docx
-    python manage.py export_plan 12 --invitations --format pdf --out giay-moi.zip
-    python manage.py export_plan 12 --recipient quang-nam:ubnd-tp-tam-ky --out giay-moi.pdf
+python manage.py export_plan 12 --format pdf --out ke-hoach.pdf
+python manage.py export_plan 12 --format docx --out ke-hoach.docx
+python manage.py export_plan 12 --invitations --format pdf --out giay-moi.zip
+python manage.py export_plan 12 --recipient quang-nam:ubnd-tp-tam-ky --out giay-moi.pdf
 """
 
 from pathlib import Path
