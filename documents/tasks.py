@@ -1,4 +1,5 @@
-"""Celery tasks of the ``documents`` queue. Thin: the work is in services.
+"""Celery tasks of the ``documents`` queue (``CELERY_TASK_ROUTES`` in the
+settings sends them there). Thin: the work is in services.
 
 Run a worker that consumes this queue, e.g.
 ``celery -A config worker -Q celery,documents``. WeasyPrint's memory grows
@@ -11,7 +12,7 @@ from celery import shared_task
 QUEUE = "documents"
 
 
-@shared_task(queue=QUEUE, acks_late=True)
+@shared_task(acks_late=True)
 def render_file_task(rendered_id: int) -> dict:
     from . import services
 

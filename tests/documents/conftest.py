@@ -14,6 +14,12 @@ from django.db import transaction
 SEEDS = ["000", "001", "002", "003", "004"]
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Rendered files go to a temporary folder, not to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @dataclass
 class RenderedSeed:
     key: str
