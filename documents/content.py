@@ -49,6 +49,9 @@ class Paragraph:
     def printed(self) -> str:
         return " ".join(part for part in (self.lead, formatting.plain_text(self.text)) if part)
 
+    def fingerprint(self) -> str:
+        return hashlib.sha256(f"{self.style}\0{self.level}\0{self.lead}\0{self.text}".encode()).hexdigest()[:16]
+
 
 @dataclass(frozen=True)
 class Letterhead:
@@ -310,7 +313,7 @@ def invitation_content(
     notes = list(recipient.notes)
     if recipient.hosts_point:
         notes.append(
-            f"Đề nghị {recipient.name} chuẩn bị các điều kiện cần thiết tại điểm cầu và mời thành phần dự "
+            "Đề nghị Quý cơ quan chuẩn bị các điều kiện cần thiết tại điểm cầu và mời thành phần dự "
             f"Hội nghị tại điểm cầu theo {reference}."
         )
     else:

@@ -222,13 +222,17 @@ def _render_overlaid(current: RenderSetup, chunk: list[OfficialDocument], variab
     2. One page per shape (the heights of a document's differing paragraphs),
        with those paragraphs laid out but hidden: this gives where they go.
     3. Each document's page is the page of its shape plus its own paragraph
-       boxes moved into place; only the PDF is written per document.
+       boxes moved into place (just before it is written, so documents can
+       share boxes); only the PDF is written per document.
     The result is the same page as :func:`render_pdf` gives for that document.
     """
-    measured = {f"m{d}-{i}": document.body[i] for d, document in enumerate(chunk) for i in variable}
+    # Each distinct paragraph at each position is laid out once; documents
+    # that share one (and never need it twice at a time) share its boxes.
+    keys = [{i: f"m{i}-{document.body[i].fingerprint()}" for i in variable} for document in chunk]
+    measured = {key: chunk[d].body[i] for d, row in enumerate(keys) for i, key in row.items()}
     laid_out_paragraphs = current.render(render_to_string(MEASURE_TEMPLATE, {"paragraphs": measured.items()}))
     boxes = {key: box for key, (_, box) in _boxes_by_id(laid_out_paragraphs, set(measured)).items()}
-    shape_of = [tuple(round(boxes[f"m{d}-{i}"].height, 3) for i in variable) for d in range(len(chunk))]
+    shape_of = [tuple(round(boxes[row[i]].height, 3) for i in variable) for row in keys]
 
     shapes = {}
     for d, shape in enumerate(shape_of):
@@ -246,7 +250,7 @@ def _render_overlaid(current: RenderSetup, chunk: list[OfficialDocument], variab
         laid_out, frames = shapes[shape_of[d]]
         extra: dict[int, list] = {}
         for i, (page_index, frame) in frames.items():
-            box = boxes[f"m{d}-{i}"]
+            box = boxes[keys[d][i]]
             if abs(box.width - frame.width) > 0.01:
                 raise RuntimeError("A measured paragraph and its frame differ in width")
             box.translate(frame.content_box_x() - box.content_box_x(), frame.content_box_y() - box.content_box_y())

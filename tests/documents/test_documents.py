@@ -84,7 +84,7 @@ def test_invitation_for_a_district_names_the_district_and_its_bridge_point(rende
         "Tới dự Hội nghị",
         "Thời gian:",
         f"Địa điểm: {recipient.venue}",
-        f"Đề nghị {recipient.name} chuẩn bị",
+        "Đề nghị Quý cơ quan chuẩn bị các điều kiện cần thiết tại điểm cầu",
         "Nơi nhận:",
     ]
     assert in_order(text, parts) == []
