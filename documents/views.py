@@ -30,7 +30,13 @@ def _visible_file(user, pk: int) -> RenderedFile:
 
 
 def status_data(rendered: RenderedFile) -> dict:
+    summary = [rendered.get_state_display()]
+    if rendered.is_ready:
+        summary.append(_("version %(version)s") % {"version": rendered.version})
+    if rendered.error:
+        summary.append(rendered.error[:120])
     return {
+        "summary": " · ".join(summary),
         "id": rendered.pk,
         "state": rendered.state,
         "state_label": rendered.get_state_display(),

@@ -11,7 +11,7 @@
     const state = item.querySelector("[data-state]");
     progress.value = status.progress;
     progress.hidden = !status.busy;
-    state.textContent = status.state_label + (status.error ? " · " + status.error : "");
+    state.textContent = status.summary;
     if (status.ready) {
       link.href = status.download_url;
       link.hidden = false;

@@ -127,6 +127,7 @@ def test_staff_render_poll_and_download(client, plan, django_capture_on_commit_c
     rendered = RenderedFile.objects.get(plan=plan, format="docx")
     status = client.get(reverse("documents:status", args=[rendered.pk])).json()
     assert status["state"] == "done" and status["ready"] and status["version"] == 1
+    assert status["summary"] == "Đã có tệp · phiên bản 1"
     download = client.get(status["download_url"])
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")

@@ -44,7 +44,7 @@ def _wait_until_rendered(rendered_id: int, version: int, timeout: float = 90) ->
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_worker_renders_on_commit_and_rewrites_only_after_a_change():
+def test_worker_renders_on_commit_and_rewrites_only_after_a_change(monkeypatch):
     broker = _redis()
     require_service("Redis", broker is not None, "set REDIS_URL=redis://127.0.0.1:6379/<db>")
     from celery.contrib.testing.worker import start_worker
@@ -55,6 +55,9 @@ def test_worker_renders_on_commit_and_rewrites_only_after_a_change():
     SectionFactory(plan=plan, heading="MỤC ĐÍCH, YÊU CẦU", body="- Đánh giá kết quả Chỉ số SIPAS.")
     DistributionLineFactory(plan=plan, text="Lưu: VT, NC.")
     broker.delete(QUEUE)
+    # The worker thread closes its database connection after each task, so
+    # that the test database can be dropped at the end of the run.
+    monkeypatch.setitem(settings.DATABASES["default"], "CONN_MAX_AGE", 0)
 
     previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
     app.conf.update(task_always_eager=False, broker_url=settings.REDIS_URL, result_backend=settings.REDIS_URL)
