@@ -1,5 +1,5 @@
-"""The five seed plans rendered once per test session (PDF and DOCX), with
-the texts stored in the database to compare them with."""
+"""The five seed plans rendered once per test run (PDF and DOCX), with the
+texts stored in the database to compare them with."""
 
 from __future__ import annotations
 
@@ -54,9 +54,20 @@ def _stored_texts(plan) -> dict:
     }
 
 
-@pytest.fixture(scope="session")
-def rendered_seeds(django_db_setup, django_db_blocker) -> dict[str, RenderedSeed]:
-    """Load the demo, render every seed, keep bytes and texts, roll back."""
+_rendered: dict[str, RenderedSeed] = {}
+
+
+@pytest.fixture
+def rendered_seeds(db) -> dict[str, RenderedSeed]:
+    """Every seed rendered once per test run: the first test that asks loads
+    the demo and renders inside its own transaction (rolled back after it);
+    the bytes and texts are kept for the others."""
+    if not _rendered:
+        _rendered.update(_render_seeds())
+    return _rendered
+
+
+def _render_seeds() -> dict[str, RenderedSeed]:
     from conferences.models import Plan
     from conferences.selectors import plan_document_for_system
     from documents import services
@@ -64,7 +75,7 @@ def rendered_seeds(django_db_setup, django_db_blocker) -> dict[str, RenderedSeed
     from documents.rendering import render_pdf
 
     out: dict[str, RenderedSeed] = {}
-    with django_db_blocker.unblock(), transaction.atomic():
+    with transaction.atomic():
         call_command("load_demo", stdout=open(os.devnull, "w"))
         for seed in SEEDS:
             plan = Plan.objects.get(key=f"seed-{seed}")
