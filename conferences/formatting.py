@@ -70,3 +70,35 @@ def inline_markup(text: str) -> SafeString:
 
 def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def inline_runs(text: str) -> list[tuple[str, bool, bool]]:
+    """The same emphasis as :func:`inline_markup`, as ``(text, bold, italic)``
+    runs for writers that do not take HTML (DOCX)."""
+
+    def italic_runs(part: str, bold: bool) -> list[tuple[str, bool, bool]]:
+        runs, position = [], 0
+        for match in _ITALIC.finditer(part):
+            runs += [(part[position : match.start()], bold, False), (match.group(1), bold, True)]
+            position = match.end()
+        runs.append((part[position:], bold, False))
+        return runs
+
+    runs, position = [], 0
+    for match in _BOLD.finditer(text or ""):
+        runs += italic_runs(text[position : match.start()], False) + italic_runs(match.group(1), True)
+        position = match.end()
+    runs += italic_runs((text or "")[position:], False)
+    return [run for run in runs if run[0]]
+
+
+def plain_text(text: str) -> str:
+    """``text`` without its emphasis markers, as printed."""
+    return "".join(run[0] for run in inline_runs(text))
+
+
+def plan_reference(plan) -> str:
+    """“Kế hoạch số 05/KH-UBND ngày 05 tháng 01 năm 2024 của Ủy ban nhân dân tỉnh …”; blanks before issuance."""
+    number = f"{plan.number:02d}" if plan.number is not None else "\u2003\u2003"
+    date = date_phrase(date=plan.issue_date, month=plan.month, year=plan.year)
+    return f"Kế hoạch số {number}/{plan.document_symbol} {date} của {plan.issuing_body.name}"

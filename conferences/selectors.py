@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -172,3 +173,13 @@ def plan_document(*, plan_id: int, user) -> PlanDocument:
         distribution=list(plan.distribution_lines.all()),
         placed_contents=placed,
     )
+
+
+# Background jobs (document rendering in Celery) act for no user: they may
+# read every plan. Views must keep passing request.user to plan_document.
+_SYSTEM_READER = SimpleNamespace(is_authenticated=True, is_superuser=True, role=Role.ADMIN)
+
+
+def plan_document_for_system(*, plan_id: int) -> PlanDocument:
+    """:func:`plan_document` without a user, for background jobs."""
+    return plan_document(plan_id=plan_id, user=_SYSTEM_READER)

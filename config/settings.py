@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "conferences",
     "indices",
     "invitations",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Document rendering has its own queue: run workers with -Q celery,documents.
+CELERY_TASK_ROUTES = {"documents.tasks.*": {"queue": "documents"}}
+# WeasyPrint (documents queue) grows slowly over hundreds of renders: recycle worker processes.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies, HSTS and
 # redirects; SECURE_SSL_REDIRECT can be turned off behind a proxy that

@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ke-hoach/", include("conferences.urls")),
     path("danh-ba/", include("directory.urls")),
+    path("van-ban/", include("documents.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -14,8 +14,10 @@ want_tests=0
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # --- System packages (Debian/Ubuntu) -------------------------------------
-packages=(gettext)
-[ "$want_tests" = 1 ] && packages+=(chromium)
+# WeasyPrint (documents): Pango, and HarfBuzz's subsetter (without it fonts
+# are subset 2-3x slower). Tests read PDFs with poppler's pdftotext/pdffonts.
+packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+[ "$want_tests" = 1 ] && packages+=(chromium poppler-utils)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in "${packages[@]}"; do
@@ -24,6 +26,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
 else
   command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
   [ "$want_tests" = 1 ] && ! command -v chromium >/dev/null 2>&1 && missing+=(chromium)
+  [ "$want_tests" = 1 ] && ! command -v pdftotext >/dev/null 2>&1 && missing+=(poppler-utils)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

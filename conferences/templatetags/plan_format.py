@@ -37,6 +37,4 @@ def place_date(plan) -> str:
 @register.simple_tag
 def agenda_reference(plan) -> str:
     """“(Kèm theo Kế hoạch số …/KH-UBND ngày … của Ủy ban nhân dân tỉnh …)”."""
-    number = f"{plan.number:02d}" if plan.number is not None else "\u2003\u2003"
-    date = formatting.date_phrase(date=plan.issue_date, month=plan.month, year=plan.year)
-    return f"(Kèm theo Kế hoạch số {number}/{plan.document_symbol} {date} của {plan.issuing_body.name})"
+    return f"(Kèm theo {formatting.plan_reference(plan)})"
