@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.test_browser import log_in
+from tests.test_browser import log_in, open_plan_list
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,6 +18,7 @@ def demo_site(live_server):
 def test_clerk_renders_the_plan_pdf_and_downloads_it(page, demo_site):
     page.set_default_timeout(30_000)
     log_in(page, demo_site, username="vanthu")
+    open_plan_list(page)
     page.get_by_role("link", name="Tổ chức Hội nghị trực tuyến phân tích, đánh giá kết quả").click()
     panel = page.get_by_role("region", name="Văn bản")
     item = panel.get_by_role("listitem").filter(has_text="Kế hoạch và chương trình (PDF)")
