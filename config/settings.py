@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "indices",
     "invitations",
     "documents",
+    "registers",
 ]
 
 MIDDLEWARE = [

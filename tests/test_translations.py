@@ -11,7 +11,18 @@ import pytest
 from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ["config", "directory", "conferences", "indices", "invitations", "documents", "templates", "locale", "manage.py"]
+SOURCES = [
+    "config",
+    "directory",
+    "conferences",
+    "indices",
+    "invitations",
+    "documents",
+    "registers",
+    "templates",
+    "locale",
+    "manage.py",
+]
 
 
 def test_vietnamese_catalogue_is_complete_and_current(tmp_path):
