@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ke-hoach/", include("conferences.urls")),
     path("danh-ba/", include("directory.urls")),
+    path("chi-so/", include("indices.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -383,9 +383,7 @@ def _load_component_scores(spec, edition, totals, unit_by_rank, provinces, scale
         if totals[rank] is None:
             continue
         result = results[provinces[code].pk]
-        scores = _component_scores(
-            spec, components, totals[rank], scale, unit_code=code, detail=code in spec.detail_units
-        )
+        scores = _component_scores(spec, components, totals[rank], scale, unit_code=code, detail=code in spec.detail_units)
         for pk, value in scores.items():
             if (result.pk, pk) not in have and by_pk[pk].max_score is not None:
                 rows.append(ComponentScore(result=result, component_id=pk, score=Decimal(value) / scale, is_sample=True))

@@ -41,6 +41,18 @@ class Index(models.Model):
 LAST_YEAR_OF_OLD_UNITS = 2024
 
 
+def threshold_group(grouping: dict, max_total: Decimal | None, total: Decimal | None) -> str:
+    """The group of ``total`` when ``grouping`` sets thresholds (percentages
+    of ``max_total``, highest first); "" otherwise."""
+    if total is None or not max_total or grouping.get("method") != "thresholds":
+        return ""
+    percent = Decimal(total) * 100 / max_total
+    for label, minimum in grouping.get("groups", []):
+        if percent >= Decimal(str(minimum)):
+            return label
+    return ""
+
+
 class EditionScope(models.TextChoices):
     NATIONAL = "national", _("National ranking of provinces")
     PROVINCIAL = "provincial", _("A province's own ranking of its departments and districts")
@@ -105,13 +117,7 @@ class Edition(models.Model):
 
     def group_for(self, total: Decimal | None) -> str:
         """The group of a total under threshold grouping ("" otherwise)."""
-        if total is None or self.grouping.get("method") != "thresholds" or not self.max_total:
-            return ""
-        percent = Decimal(total) * 100 / self.max_total
-        for label, minimum in self.grouping.get("groups", []):
-            if percent >= Decimal(str(minimum)):
-                return label
-        return ""
+        return threshold_group(self.grouping, self.max_total, total)
 
     @property
     def group_labels(self) -> list[str]:
