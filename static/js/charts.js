@@ -14,7 +14,7 @@
       ? columns.split(",").map(Number)
       : headers.map((cell, index) => (cell.dataset.series ? index : -1)).filter((index) => index >= 0);
     const rows = Array.from(table.tBodies[0].rows);
-    const labels = rows.map((row) => row.cells[0].textContent.trim());
+    const labels = rows.map((row) => row.cells[0].dataset.label || row.cells[0].textContent.trim());
     const series = wanted.map((column) => ({
       label: headers[column].dataset.series || headers[column].textContent.trim(),
       data: rows.map((row) => {
@@ -37,7 +37,7 @@
       backgroundColor: COLOURS[index % COLOURS.length],
       borderColor: COLOURS[index % COLOURS.length],
       spanGaps: true,
-      tension: 0.2,
+      tension: 0,
     }));
     const valueAxis = { reverse: figure.dataset.reverse === "1", beginAtZero: kind !== "line" };
     new window.Chart(canvas, {

@@ -76,9 +76,7 @@ def test_profile_charts_render_and_tables_match_the_data(page, demo_site, tmp_pa
 
     # The components table: the unit's score of each field as stored.
     result = results.get(edition__year=2021)
-    scores = dict(
-        ComponentScore.objects.filter(result=result, component__parent=None).values_list("component__code", "score")
-    )
+    scores = dict(ComponentScore.objects.filter(result=result, component__parent=None).values_list("component__code", "score"))
     rows = page.locator("#components-table tbody tr")
     expect(rows).to_have_count(len(scores))
     for row in rows.all():

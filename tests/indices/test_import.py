@@ -21,10 +21,23 @@ pytestmark = pytest.mark.django_db
 def edition():
     index = Index.objects.create(code="par-index", name="PAR Index", score_unit="percent")
     edition = Edition.objects.create(
-        index=index, year=2021, max_total=Decimal("100"), grouping={"method": "thresholds", "groups": [["A", 90], ["B", 80], ["C", 0]]}
+        index=index,
+        year=2021,
+        max_total=Decimal("100"),
+        grouping={"method": "thresholds", "groups": [["A", 90], ["B", 80], ["C", 0]]},
     )
-    field = Component.objects.create(edition=edition, order=1, code="1", name="Chỉ đạo, điều hành", level=ComponentLevel.DIMENSION, max_score=Decimal("10"))
-    Component.objects.create(edition=edition, parent=field, order=1, code="1.1", name="Kế hoạch", level=ComponentLevel.SUB_DIMENSION, max_score=Decimal("2"))
+    field = Component.objects.create(
+        edition=edition, order=1, code="1", name="Chỉ đạo, điều hành", level=ComponentLevel.DIMENSION, max_score=Decimal("10")
+    )
+    Component.objects.create(
+        edition=edition,
+        parent=field,
+        order=1,
+        code="1.1",
+        name="Kế hoạch",
+        level=ComponentLevel.SUB_DIMENSION,
+        max_score=Decimal("2"),
+    )
     for code, name in [("L-P49", "Quảng Nam"), ("L-P48", "Đà Nẵng"), ("L-P58", "Ninh Thuận")]:
         AdministrativeUnitFactory(code=code, name=f"Tỉnh {name}", short_name=name)
     return edition
@@ -39,7 +52,7 @@ def check(edition, text):
     return check_results(t, **selectors.result_import_context(edition=edition, table=t))
 
 
-GOOD = "unit,total,rank,out_of,c1,c1.1\nQuảng Nam,\"86,57\",33,63,8.5,1.5\nL-P48,91.2,5,63,9,2\n"
+GOOD = 'unit,total,rank,out_of,c1,c1.1\nQuảng Nam,"86,57",33,63,8.5,1.5\nL-P48,91.2,5,63,9,2\n'
 
 
 def test_a_good_file_creates_then_reimporting_changes_nothing(edition):
@@ -48,7 +61,10 @@ def test_a_good_file_creates_then_reimporting_changes_nothing(edition):
     quang_nam = Result.objects.get(edition=edition, admin_unit__code="L-P49")
     assert (quang_nam.total, quang_nam.rank, quang_nam.out_of, quang_nam.group) == (Decimal("86.57"), 33, 63, "B")
     assert Result.objects.get(admin_unit__code="L-P48").group == "A"
-    assert dict(quang_nam.component_scores.values_list("component__code", "score")) == {"1": Decimal("8.5"), "1.1": Decimal("1.5")}
+    assert dict(quang_nam.component_scores.values_list("component__code", "score")) == {
+        "1": Decimal("8.5"),
+        "1.1": Decimal("1.5"),
+    }
     before = list(Result.objects.order_by("pk").values()), list(ComponentScore.objects.order_by("pk").values())
 
     again = services.results_import(edition=edition, table=table(edition, GOOD))
@@ -59,7 +75,9 @@ def test_a_good_file_creates_then_reimporting_changes_nothing(edition):
 def test_a_corrected_file_updates_in_place(edition):
     services.results_import(edition=edition, table=table(edition, GOOD))
     ids = set(Result.objects.values_list("pk", flat=True))
-    plan = services.results_import(edition=edition, table=table(edition, GOOD.replace("8.5,1.5", "8.7,1.8").replace('"86,57"', "86.99")))
+    plan = services.results_import(
+        edition=edition, table=table(edition, GOOD.replace("8.5,1.5", "8.7,1.8").replace('"86,57"', "86.99"))
+    )
     assert (plan.count("update"), plan.count("unchanged")) == (1, 1)
     assert set(Result.objects.values_list("pk", flat=True)) == ids
     quang_nam = Result.objects.get(admin_unit__code="L-P49")

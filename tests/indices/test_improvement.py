@@ -117,7 +117,9 @@ def test_another_unit_office_may_not_report(client, task_of_tam_ky):
     other = UserFactory(role="unit_office", organisation=Organisation.objects.get(code="quang-nam:so-tu-phap"))
     client.force_login(other)
     assert client.get(reverse("indices:progress_report", args=[task_of_tam_ky.pk])).status_code == 403
-    assert client.post(reverse("indices:progress_report", args=[task_of_tam_ky.pk]), {"text": "x", "percent": 1}).status_code == 403
+    assert (
+        client.post(reverse("indices:progress_report", args=[task_of_tam_ky.pk]), {"text": "x", "percent": 1}).status_code == 403
+    )
     assert not ProgressReport.objects.exists()
     dashboard = client.get(reverse("indices:progress_dashboard"))
     assert task_of_tam_ky.text[:60] not in page_text(dashboard.content)

@@ -22,8 +22,12 @@ def national_edition(units: int, index_code: str) -> Edition:
     edition = Edition.objects.create(index=index, year=2021, max_total=Decimal("100"))
     for rank in range(1, units + 1):
         unit = AdministrativeUnitFactory()
-        Result.objects.create(edition=edition, admin_unit=unit, total=Decimal(95) - rank / Decimal(10), rank=rank, out_of=units, group="B")
-        Result.objects.create(edition=last_year, admin_unit=unit, total=Decimal(80) + rank / Decimal(10), rank=units + 1 - rank, out_of=units)
+        Result.objects.create(
+            edition=edition, admin_unit=unit, total=Decimal(95) - rank / Decimal(10), rank=rank, out_of=units, group="B"
+        )
+        Result.objects.create(
+            edition=last_year, admin_unit=unit, total=Decimal(80) + rank / Decimal(10), rank=units + 1 - rank, out_of=units
+        )
     return edition
 
 
@@ -57,7 +61,10 @@ def test_national_table_shows_change_of_rank_and_sorts(client, demo):
     text = page_text(response.content)
     assert "86,57" in text and "+9" in text
     assert response.context["summary"]["samples"] == 62  # every result but Quảng Nam's is sample data, and marked
-    assert text.count(str(response.context["summary"]["samples"])) >= 1 and 'class="badge text-bg-warning sample-badge"' in response.content.decode()
+    assert (
+        text.count(str(response.context["summary"]["samples"])) >= 1
+        and 'class="badge text-bg-warning sample-badge"' in response.content.decode()
+    )
     by_change = client.get(reverse("indices:edition_table", args=[edition.pk]) + "?sort=change").context["page"].object_list
     changes = [row.rank_change for row in by_change]
     assert changes == sorted(changes, reverse=True)
@@ -123,10 +130,19 @@ def test_admin_creates_a_new_year_by_copying_the_structure(client, demo):
     components = list(edition.components.order_by("code"))
     data = {"components-TOTAL_FORMS": len(components) + 1, "components-INITIAL_FORMS": len(components)}
     for i, c in enumerate(components):
-        data.update({f"components-{i}-id": c.pk, f"components-{i}-code": c.code, f"components-{i}-name": c.name,
-                     f"components-{i}-max_score": c.max_score or "", f"components-{i}-key": c.key})
+        data.update(
+            {
+                f"components-{i}-id": c.pk,
+                f"components-{i}-code": c.code,
+                f"components-{i}-name": c.name,
+                f"components-{i}-max_score": c.max_score or "",
+                f"components-{i}-key": c.key,
+            }
+        )
     n = len(components)
-    data.update({f"components-{n}-code": "3.2.3", f"components-{n}-name": "Công khai trên Cổng", f"components-{n}-max_score": "0.5"})
+    data.update(
+        {f"components-{n}-code": "3.2.3", f"components-{n}-name": "Công khai trên Cổng", f"components-{n}-max_score": "0.5"}
+    )
     assert client.post(reverse("indices:edition_structure", args=[edition.pk]), data).status_code == 302
     added = Component.objects.get(edition=edition, code="3.2.3")
     assert added.parent.code == "3.2" and added.level == "indicator"
@@ -159,7 +175,13 @@ def test_insert_sentences_into_a_section(client, demo):
     client.force_login(drafter)
     editor = client.get(reverse("conferences:plan_edit", args=[plan.pk, "noi-dung"]))
     assert reverse("indices:insert_sentences", args=[plan.pk]) in editor.content.decode()
-    data = {"insert-section": section.pk, "insert-index": "all", "insert-year": 2021, "insert-unit": AdministrativeUnit.objects.get(code="L-P49").pk, "insert-version": plan.version}
+    data = {
+        "insert-section": section.pk,
+        "insert-index": "all",
+        "insert-year": 2021,
+        "insert-unit": AdministrativeUnit.objects.get(code="L-P49").pk,
+        "insert-version": plan.version,
+    }
     response = client.post(reverse("indices:insert_sentences", args=[plan.pk]), data)
     assert response.status_code == 302
     section.refresh_from_db()

@@ -54,7 +54,9 @@ def world():
     province = AdministrativeUnitFactory()
     index = Index.objects.create(code="par-index", name="PAR Index", score_unit="percent")
     edition = Edition.objects.create(index=index, year=2021)
-    component = Component.objects.create(edition=edition, order=1, code="1", name="Lĩnh vực", level=ComponentLevel.DIMENSION, max_score=10)
+    component = Component.objects.create(
+        edition=edition, order=1, code="1", name="Lĩnh vực", level=ComponentLevel.DIMENSION, max_score=10
+    )
     result = Result.objects.create(edition=edition, admin_unit=province, total=80, rank=1, out_of=63)
     ComponentScore.objects.create(result=result, component=component, score=7)
     department = OrganisationFactory(admin_unit=province, kind="department")
@@ -63,9 +65,18 @@ def world():
     SectionFactory(plan=plan)
     task = TaskFactory(group=TaskGroupFactory(plan=plan), deadline=datetime.date(2022, 12, 31))
     task.assignees.set([department])
-    report = ProgressReport.objects.create(task=task, organisation=department, period=datetime.date(2022, 1, 1), text="x", percent=10)
-    return {"province": province, "edition": edition, "plan": plan, "task": task, "report": report,
-            "department": department, "drafting": drafting}
+    report = ProgressReport.objects.create(
+        task=task, organisation=department, period=datetime.date(2022, 1, 1), text="x", percent=10
+    )
+    return {
+        "province": province,
+        "edition": edition,
+        "plan": plan,
+        "task": task,
+        "report": report,
+        "department": department,
+        "drafting": drafting,
+    }
 
 
 def user_for(role, world):
@@ -120,7 +131,15 @@ def test_get(client, role, name, world):
         assert response.status_code == 403
 
 
-WRITES = ["edition_create", "edition_structure", "import_upload", "improvement_new", "responsibilities", "insert_sentences", "progress_report"]
+WRITES = [
+    "edition_create",
+    "edition_structure",
+    "import_upload",
+    "improvement_new",
+    "responsibilities",
+    "insert_sentences",
+    "progress_report",
+]
 WRITERS = {
     "edition_create": {"admin", "superuser"},
     "edition_structure": {"admin", "superuser"},
