@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "invitations",
     "documents",
     "registers",
+    "workflow",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL") or f"file://{VAR_DIR / 'mail'}", base_dir=BASE_DIR)}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hội nghị CCHC <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Digital signatures (workflow/signing.py): the organisation's PKCS#12 file and
+# its passphrase (from the environment only; empty = an unencrypted demo file).
+# `manage.py create_demo_certificate` writes a self-signed one for the local default.
+SIGNING_PKCS12 = Path(os.environ.get("SIGNING_PKCS12") or VAR_DIR / "signing" / "organisation.p12")
+SIGNING_PKCS12_PASSPHRASE = os.environ.get("SIGNING_PKCS12_PASSPHRASE", "")
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
 
 # Redis: cache and Celery broker when REDIS_URL is set; otherwise local memory
 # and tasks executed in-process.
