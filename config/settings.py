@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "invitations",
     "documents",
     "registers",
+    "workflow",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +144,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hội nghị CCHC <no
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Address of the site in links sent by mail (reply links of the Giấy mời, downloads).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Digital signatures (workflow/signing.py): the organisation's PKCS#12 file and
+# its passphrase (from the environment only; empty = an unencrypted demo file).
+# `manage.py create_demo_certificate` writes a self-signed one for the local default.
+SIGNING_PKCS12 = Path(os.environ.get("SIGNING_PKCS12") or VAR_DIR / "signing" / "organisation.p12")
+SIGNING_PKCS12_PASSPHRASE = os.environ.get("SIGNING_PKCS12_PASSPHRASE", "")
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
 
 # Redis: cache and Celery broker when REDIS_URL is set; otherwise local memory
 # and tasks executed in-process.

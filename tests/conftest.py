@@ -60,6 +60,18 @@ def collapse(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def signing_certificate(tmp_path_factory):
+    """A self-signed organisation certificate (encrypted PKCS#12) for the whole run."""
+    from django.test import override_settings
+
+    from workflow.certificates import write_demo_certificate
+
+    path = write_demo_certificate(tmp_path_factory.mktemp("signing") / "organisation.p12", passphrase=b"test-passphrase")
+    with override_settings(SIGNING_PKCS12=path, SIGNING_PKCS12_PASSPHRASE="test-passphrase"):
+        yield path
+
+
 @pytest.fixture
 def demo(db):
     call_command("load_demo", stdout=open(os.devnull, "w"))
