@@ -183,16 +183,21 @@ def invitation_document(doc: PlanDocument, invitation: Invitation) -> content.Of
 
 
 def sign(data: bytes, invitation: Invitation, plan: Plan) -> bytes:
-    """Sign a Giấy mời as an issued plan is signed (one call; see README)."""
+    """Sign a Giấy mời as an issued plan is signed: by the plan's signer for
+    the issuing body, by the signer the inviting unit named in the cascade."""
+    from workflow.signing import sign_pdf
+
     if invitation.inviter_id == plan.issuing_body_id:
         signer_name, signer_title = plan.signer_name, plan.signer_title
     else:
         signer_name, signer_title = invitation.signer_name, (invitation.signer_titles or [""])[-1]
-    try:
-        from workflow.signing import sign_pdf
-    except ImportError:  # the signing workflow (issue 5) is not installed
-        return data
-    return sign_pdf(data, organisation=invitation.inviter, signer_name=signer_name, signer_title=signer_title)
+    return sign_pdf(
+        data,
+        organisation=invitation.inviter,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        reason=f"Giấy mời số {invitation.number_display}",
+    )
 
 
 def request_issue(campaign: Campaign, invitation_ids: Sequence[int] | None = None) -> None:
@@ -237,7 +242,7 @@ def issue_and_send(campaign_id: int, invitation_ids: Sequence[int] | None = None
     if invitation_ids is not None:
         todo = todo.filter(pk__in=invitation_ids)
     unrendered = list(todo.filter(pdf="").order_by("parent_id", "id"))
-    rendered = 0
+    rendered = queued = 0
     for start in range(0, len(unrendered), RENDER_BATCH):
         chunk = unrendered[start : start + RENDER_BATCH]
         files = render_pdfs([invitation_document(doc, invitation) for invitation in chunk], batch_size=RENDER_BATCH)
@@ -247,10 +252,10 @@ def issue_and_send(campaign_id: int, invitation_ids: Sequence[int] | None = None
             invitation.pdf_sha256 = hashlib.sha256(signed).hexdigest()
             Invitation.objects.filter(pk=invitation.pk, pdf="").update(pdf=invitation.pdf.name, pdf_sha256=invitation.pdf_sha256)
             rendered += 1
-        queued_now = _queue_invitation_mails(doc, [i.pk for i in chunk])
+        queued += _queue_invitation_mails(doc, [i.pk for i in chunk])
         if progress:
-            progress(start + len(chunk), len(unrendered), queued_now)
-    queued = _queue_invitation_mails(doc, list(todo.values_list("pk", flat=True)))
+            progress(start + len(chunk), len(unrendered))
+    queued += _queue_invitation_mails(doc, list(todo.values_list("pk", flat=True)))
     return {"numbered": numbered, "rendered": rendered, "queued": queued}
 
 

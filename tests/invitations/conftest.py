@@ -300,3 +300,20 @@ def build_conference(
         plan=plan, reply_deadline=timezone.now() + datetime.timedelta(days=deadline_days), organiser_email="vanphong@example.org"
     )
     return ConferenceSetup(plan, campaign, issuer, units, district_orgs, commune_orgs, hall, point)
+
+
+def qr_codes(pdf: bytes, page: int = 0) -> list[str]:
+    """The QR codes printed on a PDF page, decoded (pypdfium2 + zxing-cpp)."""
+    import pypdfium2
+    import zxingcpp
+
+    document = pypdfium2.PdfDocument(pdf)
+    image = document[page].render(scale=3).to_pil()
+    return [result.text for result in zxingcpp.read_barcodes(image) if result.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def pdf_text(pdf: bytes) -> str:
+    """Text of a PDF, whitespace collapsed (long links are wrapped across lines)."""
+    from tests.documents.pdfutil import pdftotext
+
+    return " ".join(pdftotext(pdf).split())
