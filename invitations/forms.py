@@ -161,10 +161,13 @@ DelegateFormSet = forms.formset_factory(
 
 
 def delegate_formset(data=None, *, invitation: Invitation, initial=None):
+    """Posted rows as they are (all extra rows: an unchanged row still counts);
+    unbound, the current delegates and a few empty rows."""
+    if data is not None:
+        return DelegateFormSet(data, prefix="delegates")
     initial = initial or []
     rows = max(len(initial) + 2, min(invitation.quota or 3, 10), 3)
-    formset = DelegateFormSet(data, prefix="delegates", initial=initial + [{}] * (rows - len(initial)))
-    return formset
+    return DelegateFormSet(prefix="delegates", initial=initial + [{}] * (rows - len(initial)))
 
 
 class CascadeForm(forms.Form):

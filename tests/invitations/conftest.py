@@ -317,3 +317,11 @@ def pdf_text(pdf: bytes) -> str:
     from tests.documents.pdfutil import pdftotext
 
     return " ".join(pdftotext(pdf).split())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
