@@ -106,7 +106,7 @@ def invitation_rows(campaign: Campaign, *, state: str = "", query: str = "") -> 
     """The recipients table (paginate it): mail, reply and delegate count joined."""
     rows = (
         Invitation.objects.filter(campaign=campaign)
-        .select_related("organisation", "bridge_point", "point_host", "mail", "reply", "parent__organisation")
+        .select_related("organisation", "inviter", "bridge_point", "point_host", "mail", "reply", "parent__organisation")
         .annotate(named=Count("delegates"))
         .order_by("parent_id", "bridge_point__order", "tier", "id")
     )
@@ -130,7 +130,7 @@ def invitation_rows(campaign: Campaign, *, state: str = "", query: str = "") -> 
 def non_responders(campaign: Campaign) -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(campaign=campaign, number__isnull=False, reply__isnull=True)
-        .select_related("organisation", "bridge_point", "point_host", "mail")
+        .select_related("organisation", "inviter", "bridge_point", "point_host", "mail")
         .order_by("tier", "name")
     )
 
@@ -149,7 +149,7 @@ def unit_invitations(user) -> QuerySet[Invitation]:
         return Invitation.objects.none()
     return (
         Invitation.objects.filter(organisation_id=user.organisation_id, number__isnull=False)
-        .select_related("campaign__plan__conference", "inviter", "bridge_point", "reply")
+        .select_related("campaign__plan__conference", "campaign__plan__issuing_body", "inviter", "bridge_point", "reply")
         .annotate(
             named=Count("delegates", distinct=True),
             invited_below=Count("cascaded", distinct=True),
