@@ -66,7 +66,10 @@ class NewPlanForm(forms.Form):
     )
     template = forms.ChoiceField(label=_("Template"), required=False)
     source = forms.ModelChoiceField(label=_("Plan to copy"), queryset=Plan.objects.none(), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=PlanKind.choices, required=False)
+    # A conclusion notice starts from the plan it concludes (contributions app), not here.
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[c for c in PlanKind.choices if c[0] != PlanKind.CONCLUSION], required=False
+    )
     issuing_body = forms.ModelChoiceField(label=_("Issuing body"), queryset=Organisation.objects.none())
     year = forms.IntegerField(
         label=_("Year of the plan"),

@@ -21,6 +21,7 @@ class PlanKind(models.TextChoices):
     CONFERENCE = "conference", _("Index-analysis conference plan")
     SUMMARY_CONFERENCE = "summary_conference", _("Summary conference plan")
     IMPROVEMENT = "improvement", _("Improvement plan")
+    CONCLUSION = "conclusion", _("Conclusion notice")
 
 
 class PlanState(models.TextChoices):
@@ -38,6 +39,10 @@ class SigningMode(models.TextChoices):
     Q = "Q", "Q."
     TL = "TL", "TL."
     TUQ = "TUQ", "TUQ."
+
+
+# Printed document type per type code (Decree 30/2020, Appendix III).
+DOCUMENT_TYPE_NAMES = {"KH": "KẾ HOẠCH", "TB": "THÔNG BÁO"}
 
 
 class Plan(models.Model):
@@ -99,6 +104,15 @@ class Plan(models.Model):
         help_text=_("The unit whose drafters edit the plan (usually the Department of Home Affairs)."),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    concludes = models.ForeignKey(
+        "self",
+        verbose_name=_("concludes"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conclusions",
+        help_text=_("For a conclusion notice (THÔNG BÁO): the plan of the conference it concludes."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -135,6 +149,11 @@ class Plan(models.Model):
     @property
     def subject_one_line(self) -> str:
         return " ".join(self.subject.split())
+
+    @property
+    def document_type_name(self) -> str:
+        """The document type as printed above the subject: “KẾ HOẠCH”, “THÔNG BÁO”."""
+        return DOCUMENT_TYPE_NAMES.get(self.type_code, DOCUMENT_TYPE_NAMES["KH"])
 
     @property
     def document_symbol(self) -> str:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "documents",
     "registers",
     "workflow",
+    "contributions",
 ]
 
 MIDDLEWARE = [
@@ -177,11 +178,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {
     "documents.tasks.*": {"queue": "documents"},
     "invitations.tasks.issue_invitations_task": {"queue": "documents"},
+    "contributions.tasks.build_booklet_task": {"queue": "documents"},
 }
 # Celery beat: the mail outbox sweeper and the reply reminders (invitations app).
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "invitations.tasks.sweep_outbox_task", "schedule": 60.0},
     "invitation-reminders": {"task": "invitations.tasks.send_reminders_task", "schedule": 15 * 60.0},
+    "contribution-reminders": {"task": "contributions.tasks.send_reminders_task", "schedule": 60 * 60.0},
 }
 # WeasyPrint (documents queue) grows slowly over hundreds of renders: recycle worker processes.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))

@@ -14,5 +14,6 @@ urlpatterns = [
     path("van-ban/", include("documents.urls")),
     path("chi-so/", include("indices.urls")),
     path("giay-moi/", include("invitations.urls")),
+    path("tham-luan/", include("contributions.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -265,7 +265,7 @@ def plan_content(doc: PlanDocument) -> OfficialDocument:
     return _nfc_document(
         OfficialDocument(
             kind="plan",
-            title=f"Kế hoạch số {number or '/' + plan.document_symbol}: {plan.subject_one_line}",
+            title=f"{plan.document_type_name.capitalize()} số {number or '/' + plan.document_symbol}: {plan.subject_one_line}",
             subject=plan.subject_one_line,
             author=plan.issuing_body.name,
             draft=plan.number is None,
@@ -275,7 +275,7 @@ def plan_content(doc: PlanDocument) -> OfficialDocument:
                 number=f"Số: {number}" if number else _number(None, plan.document_symbol),
                 place_date=_date_line(plan),
             ),
-            doc_type="KẾ HOẠCH",
+            doc_type=plan.document_type_name,
             subject_lines=tuple(_lines(plan.subject)),
             legal_bases=tuple(basis.text for basis in doc.legal_bases),
             body=tuple(body),

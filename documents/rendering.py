@@ -124,6 +124,14 @@ def render_pdf(document: OfficialDocument) -> bytes:
         return current.write(current.render(document_html(document)))
 
 
+def render_markup(markup: str) -> bytes:
+    """Any HTML page of the project's templates (the covers and separators of
+    the contributions booklet) with the same fonts, stylesheet and fetcher."""
+    with _lock:
+        current = setup()
+        return current.write(current.render(markup))
+
+
 def render_pdfs(
     documents: Sequence[OfficialDocument],
     *,

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
 
-from conferences.models import Plan, PlanKind, Task
+from conferences.models import Plan, PlanKind, PlanState, Task
 from directory.importing import Table
 from directory.models import AdministrativeUnit, Organisation, Role, UnitLevel
 
@@ -408,10 +408,17 @@ class TaskProgress:
         return self.percent >= 100
 
 
+# Tasks tracked with progress reports: those of improvement plans, and the
+# follow-up tasks of issued conclusion notices (contributions app).
+TRACKED_TASKS = Q(group__plan__kind=PlanKind.IMPROVEMENT) | Q(
+    group__plan__kind=PlanKind.CONCLUSION, group__plan__state=PlanState.ISSUED
+)
+
+
 def improvement_tasks(*, user, plan_id: int | None = None) -> QuerySet[Task]:
-    """Tasks of improvement plans: all of them for the staff roles, those
-    assigned to the user's organisation for a unit office."""
-    tasks = Task.objects.filter(group__plan__kind=PlanKind.IMPROVEMENT)
+    """Tracked tasks (:data:`TRACKED_TASKS`): all of them for the staff roles,
+    those assigned to the user's organisation for a unit office."""
+    tasks = Task.objects.filter(TRACKED_TASKS)
     if user.role == Role.UNIT_OFFICE and not user.is_superuser:
         tasks = tasks.filter(assignees=user.organisation_id)
     if plan_id:
@@ -451,7 +458,7 @@ def task_progress(*, user, today: datetime.date, plan_id: int | None = None, sta
 
 def progress_plans(*, user) -> QuerySet[Plan]:
     return (
-        Plan.objects.filter(kind=PlanKind.IMPROVEMENT, task_groups__tasks__in=improvement_tasks(user=user))
+        Plan.objects.filter(task_groups__tasks__in=improvement_tasks(user=user))
         .distinct()
         .order_by("-year", "-id")
     )

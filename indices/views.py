@@ -434,7 +434,7 @@ def progress_dashboard(request):
 
 def _reportable_task(request, pk: int) -> Task:
     task = get_object_or_404(
-        Task.objects.select_related("group__plan").prefetch_related("assignees"), pk=pk, group__plan__kind="improvement"
+        Task.objects.filter(selectors.TRACKED_TASKS).select_related("group__plan").prefetch_related("assignees"), pk=pk
     )
     if not can_report(request.user) or request.user.organisation_id not in {a.pk for a in task.assignees.all()}:
         raise PermissionDenied
@@ -482,7 +482,7 @@ def progress_attachment(request, pk: int):
 def progress_export(request, extension: str):
     today = timezone.localdate()
     plan_id = request.GET.get("plan", "")
-    plan = Plan.objects.filter(pk=plan_id, kind="improvement").first() if plan_id.isdigit() else None
+    plan = selectors.progress_plans(user=request.user).filter(pk=plan_id).first() if plan_id.isdigit() else None
     rows = selectors.task_progress(user=request.user, today=today, plan_id=plan.pk if plan else None)
     if extension == "xlsx":
         content = exports.progress_xlsx(rows, plan=plan, today=today)

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from directory.models import User
 
-PROJECT_APPS = ["directory", "conferences", "indices", "invitations"]
+PROJECT_APPS = ["directory", "conferences", "indices", "invitations", "contributions"]
 
 
 def row_counts() -> dict[str, int]:

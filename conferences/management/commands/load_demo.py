@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from conferences.demo.loader import plans_load
+from contributions.demo import requests_load
 from directory.demo import users_load
 from directory.services import units_load
 from indices.demo import indices_load
@@ -24,8 +25,10 @@ class Command(BaseCommand):
             plans = plans_load()
             results = indices_load()
             users = users_load(password=password)
+            requests = requests_load()
         self.stdout.write(
-            f"Administrative units created: {units}; plans created: {len(plans)}; index results created: {results}."
+            f"Administrative units created: {units}; plans created: {len(plans)}; index results created: {results}; "
+            f"contribution requests created: {requests}."
         )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Log in at {url}"))

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContributionsConfig(AppConfig):
+    name = "contributions"
+    verbose_name = _("Contributions and conference materials")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()
