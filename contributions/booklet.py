@@ -158,9 +158,9 @@ def assemble(plan: Plan, rows: list[selectors.RequestRow], progress: Progress | 
     step(92, "merge")
     writer = PdfWriter()
     writer.append(io.BytesIO(cover), import_outline=False)
-    writer.add_outline_item("Trang bìa", 0)
+    writer.add_outline_item(title="Trang bìa", page_number=0)
     writer.append(io.BytesIO(contents_pdf), import_outline=False)
-    writer.add_outline_item("Mục lục", cover_pages)
+    writer.add_outline_item(title="Mục lục", page_number=cover_pages)
     parent = pending = None
     for part in parts:
         start = len(writer.pages)
@@ -169,13 +169,13 @@ def assemble(plan: Plan, rows: list[selectors.RequestRow], progress: Progress | 
             continue
         writer.append(io.BytesIO(part.pdf), import_outline=False)
         if part.level == 0:
-            parent = item = writer.add_outline_item(part.title, start)
+            parent = item = writer.add_outline_item(title=part.title, page_number=start)
         else:
             if pending is not None:
-                parent, pending = writer.add_outline_item(pending.title, start), None
-            item = writer.add_outline_item(part.title, start, parent=parent)
+                parent, pending = writer.add_outline_item(title=pending.title, page_number=start), None
+            item = writer.add_outline_item(title=part.title, page_number=start, parent=parent)
         for title, offset in part.children:
-            writer.add_outline_item(title, start + offset, parent=item)
+            writer.add_outline_item(title=title, page_number=start + offset, parent=item)
     writer.add_metadata(
         {"/Title": f"Tài liệu {conference_name(plan)}", "/Author": plan.issuing_body.name, "/Producer": "Hội nghị CCHC"}
     )

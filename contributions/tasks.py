@@ -8,10 +8,10 @@
 
 from celery import shared_task
 
-QUEUE = "documents"
+QUEUE = "documents"  # the route in CELERY_TASK_ROUTES
 
 
-@shared_task(acks_late=True, queue=QUEUE)
+@shared_task(acks_late=True)
 def build_booklet_task(booklet_id: int) -> dict:
     from . import booklet
 
