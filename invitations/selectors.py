@@ -77,7 +77,7 @@ def dashboard(campaign: Campaign) -> Dashboard:
     by_point = [
         PointRow(
             heading=row["bridge_point__heading"] or "—",
-            host=row["point_host__name"] or "",
+            host=(row["point_host__name"] or "") if row["bridge_point__per_unit"] else "",
             expected=None if row["bridge_point__per_unit"] else row["bridge_point__expected_delegates"],
             counts=row,
         )
@@ -195,7 +195,12 @@ def checkin_counts(campaign: Campaign) -> dict:
     delegates = attending_delegates(campaign)
     total = delegates.aggregate(named=Count("id"), present=Count("id", filter=Q(checked_in_at__isnull=False)))
     points = (
-        delegates.values("invitation__bridge_point__order", "invitation__bridge_point__heading", "invitation__point_host__name")
+        delegates.values(
+            "invitation__bridge_point__order",
+            "invitation__bridge_point__heading",
+            "invitation__bridge_point__per_unit",
+            "invitation__point_host__name",
+        )
         .annotate(named=Count("id"), present=Count("id", filter=Q(checked_in_at__isnull=False)))
         .order_by("invitation__bridge_point__order", "invitation__point_host__name")
     )
@@ -205,7 +210,7 @@ def checkin_counts(campaign: Campaign) -> dict:
         "points": [
             {
                 "heading": row["invitation__bridge_point__heading"] or "—",
-                "host": row["invitation__point_host__name"] or "",
+                "host": (row["invitation__point_host__name"] or "") if row["invitation__bridge_point__per_unit"] else "",
                 "present": row["present"],
                 "named": row["named"],
             }
