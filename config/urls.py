@@ -12,5 +12,6 @@ urlpatterns = [
     path("ke-hoach/", include("conferences.urls")),
     path("danh-ba/", include("directory.urls")),
     path("van-ban/", include("documents.urls")),
+    path("quy-trinh/", include("workflow.urls")),
     path("quan-tri/", admin.site.urls),
 ]

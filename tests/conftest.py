@@ -61,6 +61,17 @@ def demo(db):
     call_command("load_demo", stdout=open(os.devnull, "w"))
 
 
+def draft_copy(key: str, username: str = "soanthao"):
+    """A draft copy (same year, same texts, same drafting unit) of a demo plan:
+    load_demo issues seeds 000 and 002, which can then no longer be edited."""
+    from conferences.cloning import clone_plan
+    from conferences.models import Plan
+    from directory.models import User
+
+    source = Plan.objects.get(key=key)
+    return clone_plan(source, target_year=source.year, user=User.objects.get(username=username)).plan
+
+
 @pytest.fixture
 def drafter(db):
     from tests.factories import UserFactory

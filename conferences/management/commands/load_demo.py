@@ -5,6 +5,7 @@ from conferences.demo.loader import plans_load
 from directory.demo import users_load
 from directory.services import units_load
 from indices.demo import indices_load
+from workflow.demo import director_load, ensure_certificate, workflow_load
 
 # Legacy province codes of the seed plans: Quảng Nam, Ninh Thuận, Đồng Tháp.
 SEED_PROVINCES = [49, 58, 87]
@@ -19,13 +20,19 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Address printed for logging in.")
 
     def handle(self, *args, password: str, url: str, **options):
+        if ensure_certificate():
+            self.stdout.write("Self-signed demo signing certificate created (create_demo_certificate).")
         with transaction.atomic():
             units = units_load(commune_provinces=SEED_PROVINCES)
             plans = plans_load()
             results = indices_load()
             users = users_load(password=password)
+            director = director_load(password=password)
+            users += [director] if director else []
+            issued = workflow_load()
         self.stdout.write(
-            f"Administrative units created: {units}; plans created: {len(plans)}; index results created: {results}."
+            f"Administrative units created: {units}; plans created: {len(plans)}; index results created: {results}; "
+            f"plans issued and signed: {len(issued)}."
         )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Log in at {url}"))
