@@ -94,6 +94,14 @@ class FrozenWhenIssued(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.refuse_if_issued()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_issued()
+        return super().delete(*args, **kwargs)
+
     def _plan_state(self) -> str | None:
         obj = self
         for name in self.plan_path:
@@ -111,14 +119,6 @@ class FrozenWhenIssued(models.Model):
     def refuse_if_issued(self) -> None:
         if self._plan_state() == PlanState.ISSUED:
             raise IssuedPlanError()
-
-    def save(self, *args, **kwargs):
-        self.refuse_if_issued()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.refuse_if_issued()
-        return super().delete(*args, **kwargs)
 
 
 class Plan(models.Model):
@@ -224,16 +224,6 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject_one_line}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values, *, fetch_mode=None):
-        plan = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
-        plan._loaded_state = plan.__dict__.get("state")
-        return plan
-
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self._loaded_state = self.__dict__.get("state")
-
     def save(self, *args, **kwargs):
         if getattr(self, "_loaded_state", None) == PlanState.ISSUED:
             raise IssuedPlanError()
@@ -244,6 +234,16 @@ class Plan(models.Model):
         if getattr(self, "_loaded_state", None) == PlanState.ISSUED:
             raise IssuedPlanError()
         return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        plan = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        plan._loaded_state = plan.__dict__.get("state")
+        return plan
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded_state = self.__dict__.get("state")
 
     @property
     def subject_one_line(self) -> str:
