@@ -46,13 +46,15 @@ def collapse(text: str) -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 def signing_certificate(tmp_path_factory):
-    """A self-signed organisation certificate (encrypted PKCS#12) for the whole run."""
+    """A self-signed organisation certificate (encrypted PKCS#12) and a media
+    folder for the whole run."""
     from django.test import override_settings
 
     from workflow.certificates import write_demo_certificate
 
     path = write_demo_certificate(tmp_path_factory.mktemp("signing") / "organisation.p12", passphrase=b"test-passphrase")
-    with override_settings(SIGNING_PKCS12=path, SIGNING_PKCS12_PASSPHRASE="test-passphrase"):
+    media = tmp_path_factory.mktemp("media")  # issued and rendered files of the run, not var/media
+    with override_settings(SIGNING_PKCS12=path, SIGNING_PKCS12_PASSPHRASE="test-passphrase", MEDIA_ROOT=media):
         yield path
 
 
