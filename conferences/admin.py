@@ -6,22 +6,46 @@ from .models import (
     BridgePoint,
     Conference,
     DistributionLine,
+    FrozenWhenIssued,
     LegalBasis,
     ParticipantGroup,
     Plan,
     PlanActivity,
+    PlanState,
     Section,
     Task,
     TaskGroup,
 )
 
 
-class LegalBasisInline(admin.TabularInline):
+class FrozenWhenIssuedAdmin:
+    """Issued plans and their parts are read-only here too (the models and
+    the database refuse any change anyway)."""
+
+    @staticmethod
+    def _issued(obj) -> bool:
+        if isinstance(obj, Plan):
+            return obj.state == PlanState.ISSUED
+        return isinstance(obj, FrozenWhenIssued) and obj.pk is not None and obj._plan_state() == PlanState.ISSUED
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._issued(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._issued(obj)
+
+
+class FrozenWhenIssuedInline(FrozenWhenIssuedAdmin):
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._issued(obj)
+
+
+class LegalBasisInline(FrozenWhenIssuedInline, admin.TabularInline):
     model = LegalBasis
     extra = 0
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(FrozenWhenIssuedInline, admin.StackedInline):
     model = Section
     extra = 0
     fields = ["parent", "order", "heading", "run_in", "content", "body"]
@@ -34,14 +58,14 @@ class SectionInline(admin.StackedInline):
         return field
 
 
-class ConferenceInline(admin.StackedInline):
+class ConferenceInline(FrozenWhenIssuedInline, admin.StackedInline):
     model = Conference
     extra = 0
     max_num = 1
     autocomplete_fields = ["chair"]
 
 
-class BridgePointInline(admin.TabularInline):
+class BridgePointInline(FrozenWhenIssuedInline, admin.TabularInline):
     model = BridgePoint
     extra = 0
     autocomplete_fields = ["host"]
@@ -59,14 +83,14 @@ class BridgePointInline(admin.TabularInline):
     ]
 
 
-class DistributionLineInline(admin.TabularInline):
+class DistributionLineInline(FrozenWhenIssuedInline, admin.TabularInline):
     model = DistributionLine
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(FrozenWhenIssuedAdmin, admin.ModelAdmin):
     list_display = ["subject_one_line", "kind", "state", "issuing_body", "year", "number", "issue_date"]
     list_filter = ["kind", "state", "year", "issuing_body__admin_unit"]
     search_fields = ["subject", "key", "issuing_body__name", "signer_name"]
@@ -76,7 +100,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(FrozenWhenIssuedAdmin, admin.ModelAdmin):
     list_display = ["heading", "plan", "parent", "order", "content"]
     search_fields = ["heading", "body", "plan__subject"]
     list_select_related = ["plan", "parent"]
@@ -84,7 +108,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(FrozenWhenIssuedAdmin, admin.ModelAdmin):
     list_display = ["plan", "form", "starts_at", "date_from", "date_to"]
     list_filter = ["form"]
     search_fields = ["plan__subject", "time_text", "chair_text"]
@@ -93,14 +117,14 @@ class ConferenceAdmin(admin.ModelAdmin):
     list_select_related = ["plan"]
 
 
-class ParticipantGroupInline(admin.TabularInline):
+class ParticipantGroupInline(FrozenWhenIssuedInline, admin.TabularInline):
     model = ParticipantGroup
     extra = 0
     fields = ["order", "tier", "level", "marker", "text", "invited_by_lower_tier", "is_chair"]
 
 
 @admin.register(BridgePoint)
-class BridgePointAdmin(admin.ModelAdmin):
+class BridgePointAdmin(FrozenWhenIssuedAdmin, admin.ModelAdmin):
     list_display = ["heading", "plan", "tier", "mode", "expected_delegates", "per_unit"]
     list_filter = ["tier", "mode"]
     search_fields = ["heading", "place", "host_text", "plan__subject"]
@@ -111,7 +135,7 @@ class BridgePointAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParticipantGroup)
-class ParticipantGroupAdmin(admin.ModelAdmin):
+class ParticipantGroupAdmin(FrozenWhenIssuedAdmin, admin.ModelAdmin):
     list_display = ["text", "plan", "tier", "bridge_point", "invited_by_lower_tier"]
     list_filter = ["tier", "invited_by_lower_tier", "is_chair"]
     search_fields = ["text", "plan__subject", "organisations__name"]
@@ -120,7 +144,7 @@ class ParticipantGroupAdmin(admin.ModelAdmin):
     list_select_related = ["plan", "bridge_point"]
 
 
-class AgendaChildInline(admin.TabularInline):
+class AgendaChildInline(FrozenWhenIssuedInline, admin.TabularInline):
     model = AgendaItem
     fk_name = "parent"
     extra = 0
@@ -129,7 +153,7 @@ class AgendaChildInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(FrozenWhenIssuedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "plan", "parent", "order", "kind", "speaking_limit_minutes"]
     list_filter = ["kind"]
     search_fields = ["content", "performers", "plan__subject"]
@@ -147,7 +171,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
         formset.save_m2m()
 
 
-class TaskInline(admin.StackedInline):
+class TaskInline(FrozenWhenIssuedInline, admin.StackedInline):
     model = Task
     extra = 0
     fields = ["order", "level", "marker", "text", "kind", "deadline", "assignees", "coordinators"]
@@ -155,7 +179,7 @@ class TaskInline(admin.StackedInline):
 
 
 @admin.register(TaskGroup)
-class TaskGroupAdmin(admin.ModelAdmin):
+class TaskGroupAdmin(FrozenWhenIssuedAdmin, admin.ModelAdmin):
     list_display = ["heading", "plan", "order"]
     search_fields = ["heading", "intro", "plan__subject"]
     autocomplete_fields = ["assignees"]
@@ -165,7 +189,7 @@ class TaskGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(FrozenWhenIssuedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "group", "kind", "deadline"]
     list_filter = ["kind"]
     search_fields = ["text", "group__heading", "group__plan__subject"]
@@ -175,7 +199,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegalBasis)
-class LegalBasisAdmin(admin.ModelAdmin):
+class LegalBasisAdmin(FrozenWhenIssuedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "plan", "order"]
     search_fields = ["text", "plan__subject"]
     raw_id_fields = ["plan"]
@@ -183,7 +207,7 @@ class LegalBasisAdmin(admin.ModelAdmin):
 
 
 @admin.register(DistributionLine)
-class DistributionLineAdmin(admin.ModelAdmin):
+class DistributionLineAdmin(FrozenWhenIssuedAdmin, admin.ModelAdmin):
     list_display = ["text", "plan", "order"]
     search_fields = ["text", "plan__subject"]
     raw_id_fields = ["plan"]

@@ -569,6 +569,7 @@ class _Cloner:
             number=None,
             issue_date=None,
             state=PlanState.DRAFT,
+            replaces_id=None,
             year=self.target_year,
             created_by_id=getattr(self.user, "pk", None),
         )

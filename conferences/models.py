@@ -10,6 +10,7 @@ numbers of sections, subsections and agenda rows are computed from order.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,86 @@ class SigningMode(models.TextChoices):
 
 # Printed document type per type code (Decree 30/2020, Appendix III).
 DOCUMENT_TYPE_NAMES = {"KH": "KẾ HOẠCH", "TB": "THÔNG BÁO"}
+
+
+class IssuedPlanError(PermissionDenied):
+    """An issued plan, its parts and its agenda never change (a correction is
+    a new plan that replaces it). Raised by saves, deletes and queryset
+    updates; the database refuses the same (workflow migration 0003)."""
+
+    def __init__(self, message: str = "An issued plan cannot be changed; issue a correction that replaces it."):
+        super().__init__(message)
+
+
+class FrozenWhenIssuedQuerySet(models.QuerySet):
+    """Refuses bulk changes of rows that belong to an issued plan
+    (``plan_state_lookup`` leads from a row to its plan's state). New rows
+    (``bulk_create``) of an issued plan are refused by the database trigger
+    (PostgreSQL) and by ``save()``."""
+
+    plan_state_lookup = "plan__state"
+
+    def _refuse_if_issued(self) -> None:
+        if self.filter(**{self.plan_state_lookup: PlanState.ISSUED}).exists():
+            raise IssuedPlanError()
+
+    def update(self, **kwargs):
+        self._refuse_if_issued()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_if_issued()
+        return super().delete()
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        self.filter(pk__in=[obj.pk for obj in objs])._refuse_if_issued()
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class PlanQuerySet(FrozenWhenIssuedQuerySet):
+    plan_state_lookup = "state"
+
+
+class TaskQuerySet(FrozenWhenIssuedQuerySet):
+    plan_state_lookup = "group__plan__state"
+
+
+class FrozenWhenIssued(models.Model):
+    """A part of a plan: saving or deleting it is refused once the plan is issued."""
+
+    plan_path = ("plan",)
+
+    objects = FrozenWhenIssuedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refuse_if_issued()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_issued()
+        return super().delete(*args, **kwargs)
+
+    def _plan_state(self) -> str | None:
+        obj = self
+        for name in self.plan_path:
+            field = obj._meta.get_field(name)
+            if field.is_cached(obj):
+                obj = getattr(obj, name)
+                continue
+            pk = getattr(obj, field.attname)
+            if pk is None:
+                return None
+            lookup = "__".join(self.plan_path[self.plan_path.index(name) + 1 :] + ("state",))
+            return field.related_model.objects.filter(pk=pk).values_list(lookup, flat=True).first()
+        return obj.state
+
+    def refuse_if_issued(self) -> None:
+        if self._plan_state() == PlanState.ISSUED:
+            raise IssuedPlanError()
 
 
 class Plan(models.Model):
@@ -113,11 +194,22 @@ class Plan(models.Model):
         related_name="conclusions",
         help_text=_("For a conclusion notice (THÔNG BÁO): the plan of the conference it concludes."),
     )
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        help_text=_("The issued plan this plan corrects and replaces."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")
@@ -146,6 +238,27 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject_one_line}"
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "_loaded_state", None) == PlanState.ISSUED:
+            raise IssuedPlanError()
+        super().save(*args, **kwargs)
+        self._loaded_state = self.state
+
+    def delete(self, *args, **kwargs):
+        if getattr(self, "_loaded_state", None) == PlanState.ISSUED:
+            raise IssuedPlanError()
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        plan = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        plan._loaded_state = plan.__dict__.get("state")
+        return plan
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded_state = self.__dict__.get("state")
+
     @property
     def subject_one_line(self) -> str:
         return " ".join(self.subject.split())
@@ -168,7 +281,7 @@ class Plan(models.Model):
         return f"{self.number:02d}/{self.document_symbol}"
 
 
-class LegalBasis(models.Model):
+class LegalBasis(FrozenWhenIssued):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="legal_bases")
     order = models.PositiveSmallIntegerField(_("order"))
     text = models.TextField(_("text"))
@@ -190,7 +303,7 @@ class SectionContent(models.TextChoices):
     BUDGET = "budget", _("Budget source")
 
 
-class Section(models.Model):
+class Section(FrozenWhenIssued):
     """A numbered part of the plan (I, II…) or a subsection (1, 2…)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
@@ -222,7 +335,7 @@ class ConferenceForm(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
-class Conference(models.Model):
+class Conference(FrozenWhenIssued):
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="conference")
     form = models.CharField(_("form"), max_length=20, choices=ConferenceForm.choices, default=ConferenceForm.IN_PERSON)
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
@@ -260,7 +373,7 @@ class BridgeMode(models.TextChoices):
     ONLINE = "online", _("Online")
 
 
-class BridgePoint(models.Model):
+class BridgePoint(FrozenWhenIssued):
     """A place delegates attend from (điểm cầu): the provincial hall, a district room…"""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="bridge_points")
@@ -296,7 +409,7 @@ class BridgePoint(models.Model):
         return self.heading
 
 
-class ParticipantGroup(models.Model):
+class ParticipantGroup(FrozenWhenIssued):
     """One participant line as written (“- Thường trực Tỉnh ủy;”)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="participant_groups")
@@ -341,7 +454,7 @@ class AgendaKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class AgendaItem(models.Model):
+class AgendaItem(FrozenWhenIssued):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="agenda_items")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     order = models.PositiveSmallIntegerField(_("order"))
@@ -381,7 +494,7 @@ class AgendaItem(models.Model):
         return (self.content or self.performers)[:80]
 
 
-class TaskGroup(models.Model):
+class TaskGroup(FrozenWhenIssued):
     """A numbered group of tasks for one unit or several (“1. Sở Nội vụ”)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="task_groups")
@@ -410,7 +523,9 @@ class TaskKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Task(models.Model):
+class Task(FrozenWhenIssued):
+    plan_path = ("group", "plan")
+
     group = models.ForeignKey(TaskGroup, on_delete=models.CASCADE, related_name="tasks")
     order = models.PositiveSmallIntegerField(_("order"))
     level = models.PositiveSmallIntegerField(_("level"), default=0)
@@ -423,6 +538,8 @@ class Task(models.Model):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices, default=TaskKind.PREPARATION)
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
@@ -433,7 +550,7 @@ class Task(models.Model):
         return self.text[:80]
 
 
-class DistributionLine(models.Model):
+class DistributionLine(FrozenWhenIssued):
     """One line of “Nơi nhận:”, punctuation as written."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="distribution_lines")

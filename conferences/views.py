@@ -3,6 +3,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from workflow.selectors import waiting_for
+
 from . import permissions, selectors
 from .forms import PlanFilterForm
 from .models import Plan, PlanActivity, PlanState
@@ -41,15 +43,17 @@ def plan_list(request):
 
 @login_required
 def plan_detail(request, pk: int):
+    return render_plan_detail(request, pk)
+
+
+def render_plan_detail(request, pk: int, *, extra: dict | None = None, status: int = 200):
+    """The plan page; the workflow views render it again with their invalid forms in ``extra``."""
     try:
         document = selectors.plan_document(plan_id=pk, user=request.user)
     except Plan.DoesNotExist:
         raise Http404 from None
-    return render(
-        request,
-        "conferences/plan_detail.html",
-        {"doc": document, "plan": document.plan, "can_edit": permissions.can_edit_plan(request.user, document.plan)},
-    )
+    context = {"doc": document, "plan": document.plan, "can_edit": permissions.can_edit_plan(request.user, document.plan)}
+    return render(request, "conferences/plan_detail.html", {**context, **(extra or {})}, status=status)
 
 
 @login_required
@@ -64,8 +68,7 @@ def dashboard(request):
             .select_related("issuing_body")
             .order_by("-updated_at")[:10]
         )
-    waiting_states = WAITING_STATES.get(user.role, ())
-    waiting = list(visible.filter(state__in=waiting_states).select_related("issuing_body").order_by("-updated_at")[:10])
+    waiting = list(waiting_for(user, visible).select_related("issuing_body").order_by("-updated_at")[:10])
     activity = list(PlanActivity.objects.filter(plan__in=visible).select_related("plan", "user").order_by("-at", "-id")[:15])
     return render(
         request,
@@ -77,14 +80,3 @@ def dashboard(request):
             "can_create": permissions.can_create_plan(user),
         },
     )
-
-
-# Plans that wait for an action of each role (review and issuance come with
-# the signing workflow; until then a drafter's returned plans, a reviewer's
-# submitted ones, a clerk's approved or signed ones).
-WAITING_STATES = {
-    "drafter": (PlanState.RETURNED,),
-    "reviewer": (PlanState.SUBMITTED,),
-    "clerk": (PlanState.APPROVED, PlanState.SIGNED),
-    "unit_office": (PlanState.ISSUED,),
-}

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workflow.context_processors.notifications",
             ],
         },
     },
@@ -141,6 +142,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Mail: Django 6.1 MAILERS. Default writes each message to var/mail/.
 MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL") or f"file://{VAR_DIR / 'mail'}", base_dir=BASE_DIR)}
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # links in e-mails
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hội nghị CCHC <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Address of the site in links sent by mail (reply links of the Giấy mời, downloads).

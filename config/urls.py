@@ -15,5 +15,6 @@ urlpatterns = [
     path("chi-so/", include("indices.urls")),
     path("giay-moi/", include("invitations.urls")),
     path("tham-luan/", include("contributions.urls")),
+    path("quy-trinh/", include("workflow.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -118,6 +118,12 @@ def build(plan_id: int, kind: str, file_format: str, progress=None) -> tuple[str
     """``(fingerprint, file name, make)`` for one document of a plan; ``make()``
     renders it. The fingerprint is known before the (slow) rendering."""
     doc = plan_document_for_system(plan_id=plan_id)
+    if kind == DocumentKind.PLAN and file_format == FileFormat.PDF:
+        from workflow.selectors import issued_pdf
+
+        issued = issued_pdf(plan_id)
+        if issued is not None:  # an issued plan: the signed file exactly as stored
+            return issued[0], f"ke-hoach-{plan_id}-ban-phat-hanh.pdf", lambda: issued[1]
     if kind == DocumentKind.PLAN:
         document = plan_official_document(doc)
         return (

@@ -62,19 +62,32 @@ def collapse(text: str) -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 def signing_certificate(tmp_path_factory):
-    """A self-signed organisation certificate (encrypted PKCS#12) for the whole run."""
+    """A self-signed organisation certificate (encrypted PKCS#12) and a media
+    folder for the whole run."""
     from django.test import override_settings
 
     from workflow.certificates import write_demo_certificate
 
     path = write_demo_certificate(tmp_path_factory.mktemp("signing") / "organisation.p12", passphrase=b"test-passphrase")
-    with override_settings(SIGNING_PKCS12=path, SIGNING_PKCS12_PASSPHRASE="test-passphrase"):
+    media = tmp_path_factory.mktemp("media")  # issued and rendered files of the run, not var/media
+    with override_settings(SIGNING_PKCS12=path, SIGNING_PKCS12_PASSPHRASE="test-passphrase", MEDIA_ROOT=media):
         yield path
 
 
 @pytest.fixture
 def demo(db):
     call_command("load_demo", stdout=open(os.devnull, "w"))
+
+
+def draft_copy(key: str, username: str = "soanthao"):
+    """A draft copy (same year, same texts, same drafting unit) of a demo plan:
+    load_demo issues seeds 000 and 002, which can then no longer be edited."""
+    from conferences.cloning import clone_plan
+    from conferences.models import Plan
+    from directory.models import User
+
+    source = Plan.objects.get(key=key)
+    return clone_plan(source, target_year=source.year, user=User.objects.get(username=username)).plan
 
 
 @pytest.fixture

@@ -35,6 +35,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
+logging.getLogger("fontTools").setLevel(
+    logging.ERROR
+)  # pyHanko subsets the stamp font with fontTools, which logs every step at INFO
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 MM = 72 / 25.4
@@ -311,10 +314,16 @@ def sign_pdf(
     """``data`` signed (PAdES B-B, SHA-256) with the organisation's certificate,
     with a visible signature. The signature and seal images default to those
     the organisation uploaded (:func:`uploaded_images`)."""
+    # The database is read here, in the caller's thread (and transaction);
+    # pyHanko may run in a worker thread (see _run_outside_event_loop).
+    if organisation is not None and (signature_image is None or seal_image is None):
+        uploaded_signature, uploaded_seal = uploaded_images(organisation, signer_name)
+        signature_image = signature_image if signature_image is not None else uploaded_signature
+        seal_image = seal_image if seal_image is not None else uploaded_seal
     return _run_outside_event_loop(
         _sign,
         data,
-        organisation=organisation,
+        organisation_name=getattr(organisation, "name", "") or "",
         signer_name=signer_name,
         signer_title=signer_title,
         reason=reason,
@@ -323,17 +332,12 @@ def sign_pdf(
     )
 
 
-def _sign(data, *, organisation, signer_name, signer_title, reason, signature_image, seal_image) -> bytes:
+def _sign(data, *, organisation_name, signer_name, signer_title, reason, signature_image, seal_image) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.fields import SigSeedSubFilter
 
     signer = load_signer()
-    if organisation is not None and (signature_image is None or seal_image is None):
-        uploaded_signature, uploaded_seal = uploaded_images(organisation, signer_name)
-        signature_image = signature_image if signature_image is not None else uploaded_signature
-        seal_image = seal_image if seal_image is not None else uploaded_seal
-
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     page, box = stamp_box(writer.prev)
     fields.append_signature_field(writer, fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=page, box=box))
@@ -343,7 +347,7 @@ def _sign(data, *, organisation, signer_name, signer_title, reason, signature_im
         subfilter=SigSeedSubFilter.PADES,
         name=signer_name,
         reason=reason or None,
-        location=getattr(organisation, "name", None),
+        location=organisation_name or None,
         contact_info=signer_title or None,
     )
     pdf_signer = signers.PdfSigner(
@@ -356,7 +360,7 @@ def _sign(data, *, organisation, signer_name, signer_title, reason, signature_im
         appearance_text_params={
             "signer": signer_name,
             "title": signer_title,
-            "organisation": getattr(organisation, "name", "") or "",
+            "organisation": organisation_name,
             "signed_at": signing_time_text(datetime.datetime.now(tz=VIETNAM)),
         },
     )

@@ -522,8 +522,8 @@ def test_cloning_seed_002_flags_last_years_scores(demo, drafter):
 
 
 def _plan_with_rows(rows: int) -> Plan:
-    """A plan with ``rows`` rows of every kind, M2M links and a 29 February."""
-    plan = PlanFactory(year=2024, number=7, issue_date=datetime.date(2024, 2, 1), state="issued", key=f"k{rows}")
+    """An issued plan with ``rows`` rows of every kind, M2M links and a 29 February."""
+    plan = PlanFactory(year=2024, key=f"k{rows}")
     orgs = OrganisationFactory.create_batch(2)
     person = PersonFactory()
     ConferenceFactory(plan=plan, starts_at=timezone.make_aware(datetime.datetime(2024, 2, 29, 8, 0)))
@@ -544,6 +544,9 @@ def _plan_with_rows(rows: int) -> Plan:
         task.coordinators.set(orgs[1:])
         DistributionLineFactory(plan=plan)
         LegalBasis.objects.create(plan=plan, order=i + 1, text=f"Căn cứ Quyết định số {i + 1}/QĐ-UBND ngày 02/01/2024;")
+    # Issued once complete: its parts no longer change.
+    Plan.objects.filter(pk=plan.pk).update(number=7, issue_date=datetime.date(2024, 2, 1), state="issued")
+    plan.refresh_from_db()
     return plan
 
 

@@ -7,12 +7,13 @@ from django.urls import reverse
 from conferences.editing import PARTS
 from conferences.models import AgendaItem, LegalBasis, Plan, PlanActivity, Section
 from directory.models import User
-from tests.conftest import page_text
+from tests.conftest import draft_copy, page_text
 
 
 @pytest.fixture
 def plan(demo):
-    return Plan.objects.get(key="seed-000")
+    """A draft with every part: a copy of seed 000 (issued by the demo)."""
+    return draft_copy("seed-000")
 
 
 @pytest.fixture

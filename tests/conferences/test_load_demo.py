@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from directory.models import User
 
-PROJECT_APPS = ["directory", "conferences", "indices", "invitations", "contributions"]
+PROJECT_APPS = ["directory", "conferences", "indices", "invitations", "registers", "workflow", "contributions"]
 
 
 def row_counts() -> dict[str, int]:
@@ -28,7 +28,8 @@ def test_load_demo_twice_changes_nothing(db):
     assert row_counts() == first
     assert dict(User.objects.values_list("username", "password")) == passwords
     assert first["conferences.Plan"] == 5
-    assert first["directory.User"] == 5
+    assert first["directory.User"] == 6  # one per role, and the Director of Home Affairs who reviews first
+    assert first["workflow.IssuedDocument"] == 2  # seeds 000 and 002, issued and signed once
 
 
 def test_load_demo_prints_the_logins(db):
@@ -36,13 +37,13 @@ def test_load_demo_prints_the_logins(db):
     call_command("load_demo", stdout=out)
     text = out.getvalue()
     assert "http://127.0.0.1:8000/" in text
-    for username in ("soanthao", "lanhdao", "vanthu", "donvi", "quantri"):
+    for username in ("soanthao", "lanhdao", "giamdoc", "vanthu", "donvi", "quantri"):
         assert username in text
     assert "HoiNghi@2026" in text
 
 
 def test_demo_users_can_log_in(client, db):
     call_command("load_demo", stdout=io.StringIO())
-    for username in ("soanthao", "lanhdao", "vanthu", "donvi", "quantri"):
+    for username in ("soanthao", "lanhdao", "giamdoc", "vanthu", "donvi", "quantri"):
         assert client.login(username=username, password="HoiNghi@2026"), username
         client.logout()

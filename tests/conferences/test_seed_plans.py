@@ -56,9 +56,9 @@ def test_seed_000_document_parts_in_order(client, demo, drafter):
     text = page_text(client.get(reverse("conferences:plan_detail", args=[plan.pk])).content)
     parts = [
         "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM",
-        "Số: /KH-UBND",
+        "Số: 01/KH-UBND",  # issued by the demo, as the seed was
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc",
-        "tháng 5 năm 2024",
+        "ngày 20 tháng 5 năm 2024",
         "KẾ HOẠCH",
         "Tổ chức Hội nghị trực tuyến phân tích, đánh giá kết quả Chỉ số SIPAS, Chỉ số PAPI năm 2023 tỉnh Quảng Nam",
         "Thực hiện Quyết định số 2817/QĐ-UBND ngày 25/12/2023",

@@ -4,11 +4,9 @@ texts stored in the database to compare them with."""
 from __future__ import annotations
 
 import datetime
-import os
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 
 SEEDS = ["000", "001", "002", "003", "004"]
@@ -57,6 +55,17 @@ def _stored_texts(plan) -> dict:
 _rendered: dict[str, RenderedSeed] = {}
 
 
+def load_seed_drafts() -> None:
+    """The five seed plans as drafts, as transcribed (``load_demo`` would also
+    issue seeds 000 and 002, numbering and signing them)."""
+    from conferences.demo.loader import plans_load
+    from conferences.management.commands.load_demo import SEED_PROVINCES
+    from directory.services import units_load
+
+    units_load(commune_provinces=SEED_PROVINCES)
+    plans_load()
+
+
 @pytest.fixture
 def rendered_seeds(db) -> dict[str, RenderedSeed]:
     """Every seed rendered once per test run: the first test that asks loads
@@ -76,7 +85,7 @@ def _render_seeds() -> dict[str, RenderedSeed]:
 
     out: dict[str, RenderedSeed] = {}
     with transaction.atomic():
-        call_command("load_demo", stdout=open(os.devnull, "w"))
+        load_seed_drafts()
         for seed in SEEDS:
             plan = Plan.objects.get(key=f"seed-{seed}")
             doc = plan_document_for_system(plan_id=plan.pk)
@@ -88,7 +97,7 @@ def _render_seeds() -> dict[str, RenderedSeed]:
             out[seed] = rendered
         plan = Plan.objects.get(key="seed-000")
         for day in (datetime.date(2024, 1, 5), datetime.date(2024, 2, 5), datetime.date(2024, 6, 29)):
-            Plan.objects.filter(pk=plan.pk).update(number=5, issue_date=day, state="issued")
+            Plan.objects.filter(pk=plan.pk).update(number=5, issue_date=day)  # printed as issued (the state stays draft)
             official = services.plan_official_document(plan_document_for_system(plan_id=plan.pk))
             out["000"].issued[day.isoformat()] = (official, render_pdf(official))
         transaction.set_rollback(True)

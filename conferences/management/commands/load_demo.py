@@ -6,6 +6,7 @@ from contributions.demo import requests_load
 from directory.demo import users_load
 from directory.services import units_load
 from indices.demo import indices_load
+from workflow.demo import director_load, ensure_certificate, workflow_load
 
 # Legacy province codes of the seed plans: Quảng Nam, Ninh Thuận, Đồng Tháp.
 SEED_PROVINCES = [49, 58, 87]
@@ -23,15 +24,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, password: str, url: str, invitations: bool = False, **options):
+        if ensure_certificate():
+            self.stdout.write("Self-signed demo signing certificate created (create_demo_certificate).")
         with transaction.atomic():
             units = units_load(commune_provinces=SEED_PROVINCES)
             plans = plans_load()
             results = indices_load()
             users = users_load(password=password)
+            director = director_load(password=password)
+            users += [director] if director else []
+            issued = workflow_load()
             requests = requests_load()
         self.stdout.write(
             f"Administrative units created: {units}; plans created: {len(plans)}; index results created: {results}; "
-            f"contribution requests created: {requests}."
+            f"plans issued and signed: {len(issued)}; contribution requests created: {requests}."
         )
         if invitations:
             from invitations.demo import invitations_load

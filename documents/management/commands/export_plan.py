@@ -1,6 +1,6 @@
 """Render a plan (or its invitations) to a file, synchronously, without Celery.
 
-python manage.py export_plan 12 --format pdf --out ke-hoach.pdf
+python manage.py export_plan 12 --format pdf --out ke-hoach.pdf   # an issued plan: its signed PDF as stored
 python manage.py export_plan 12 --format docx --out ke-hoach.docx
 python manage.py export_plan 12 --invitations --format pdf --out giay-moi.zip
 python manage.py export_plan 12 --recipient quang-nam:ubnd-tp-tam-ky --out giay-moi.pdf
@@ -14,6 +14,7 @@ from conferences.models import Plan
 from conferences.selectors import plan_document_for_system
 from documents import services
 from documents.models import DocumentKind
+from workflow.selectors import issued_pdf
 
 
 class Command(BaseCommand):
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             if not pairs:
                 raise CommandError("This plan has no conference recipients to invite.")
             data = services.invitations_zip(pairs, format)
+        elif format == "pdf" and (issued := issued_pdf(plan_id)) is not None:
+            data = issued[1]  # an issued plan: the signed file exactly as stored
         else:
             data = services.render_one(services.plan_official_document(doc), format)
         Path(out).write_bytes(data)
