@@ -8,6 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    libreoffice-writer-nogui \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -102,7 +102,9 @@ def _name_keys(organisation) -> set[str]:
         core = core.removesuffix(" " + _words(unit.name))
         if organisation.tier in (Tier.DISTRICT, Tier.COMMUNE):
             keys.add(_words(unit.short_name))
-    keys.add(core)
+    core = core.split(" tinh ")[0]  # “Sở Tư pháp tỉnh …” is written “Sở Tư pháp”
+    if f"{core} " not in _TYPE_PREFIXES:  # never a bare “Ủy ban nhân dân”
+        keys.add(core)
     return {key for key in keys if key}
 
 

@@ -15,8 +15,10 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # --- System packages (Debian/Ubuntu) -------------------------------------
 # WeasyPrint (documents): Pango, and HarfBuzz's subsetter (without it fonts
-# are subset 2-3x slower). Tests read PDFs with poppler's pdftotext/pdffonts.
-packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+# are subset 2-3x slower). LibreOffice Writer without GUI converts DOCX
+# contributions to PDF for the materials booklet (in the Celery worker).
+# Tests read PDFs with poppler's pdftotext/pdffonts.
+packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libreoffice-writer-nogui)
 [ "$want_tests" = 1 ] && packages+=(chromium poppler-utils)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -25,6 +27,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
   done
 else
   command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+  command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
   [ "$want_tests" = 1 ] && ! command -v chromium >/dev/null 2>&1 && missing+=(chromium)
   [ "$want_tests" = 1 ] && ! command -v pdftotext >/dev/null 2>&1 && missing+=(poppler-utils)
 fi

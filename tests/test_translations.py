@@ -20,6 +20,7 @@ SOURCES = [
     "documents",
     "registers",
     "workflow",
+    "contributions",
     "templates",
     "locale",
     "manage.py",

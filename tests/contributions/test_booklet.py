@@ -112,7 +112,7 @@ def test_booklet_of_seed_004_has_every_part_in_order_with_bookmarks(
     starts = [page_of[f"{number}. {name}"] for number, name in enumerate(AGENDA_ORDER, start=1)]
     assert starts == sorted(starts) and page_of["Tham luận"] == starts[0]
     expected_texts = {
-        name: text for (code, _make, text), name in zip(UPLOADS, [AGENDA_ORDER[2], AGENDA_ORDER[0], AGENDA_ORDER[1]])
+        name: text for (code, _make, text), name in zip(UPLOADS, [AGENDA_ORDER[2], AGENDA_ORDER[0], AGENDA_ORDER[1]], strict=True)
     }
     for start, name in zip(starts, AGENDA_ORDER, strict=True):
         assert "THAM LUẬN" in pages[start] and name in pages[start]
