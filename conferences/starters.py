@@ -96,7 +96,11 @@ BLANK_SUBJECTS = {
         "Tổ chức Hội nghị tổng kết công tác cải cách hành chính năm {prev_year},\ntriển khai nhiệm vụ trọng tâm năm {year}"
     ),
     PlanKind.IMPROVEMENT: "Cải thiện và nâng cao các Chỉ số cải cách hành chính năm {year} {province}",
+    # Usually drafted from the plan it concludes (contributions.conclusions), which fills the rest.
+    PlanKind.CONCLUSION: "Kết luận tại Hội nghị phân tích, đánh giá kết quả các Chỉ số năm {prev_year} {province}",
 }
+# Type code of the document per kind (KH: kế hoạch; TB: thông báo).
+TYPE_CODES = {PlanKind.CONCLUSION: "TB"}
 
 
 def template(key: str) -> StarterTemplate:
@@ -261,7 +265,8 @@ def _new_plan(*, issuing_body: Organisation, user, year: int, kind: str, subject
 def create_blank_plan(*, issuing_body: Organisation, user, year: int, kind: str) -> Plan:
     """A draft with the header of ``issuing_body``, the usual signature block and a default subject, nothing else."""
     subject = fill(BLANK_SUBJECTS[PlanKind(kind)], placeholders(issuing_body, year))
-    return _new_plan(issuing_body=issuing_body, user=user, year=year, kind=kind, subject=subject)
+    type_code = TYPE_CODES.get(PlanKind(kind), "KH")
+    return _new_plan(issuing_body=issuing_body, user=user, year=year, kind=kind, subject=subject, type_code=type_code)
 
 
 def _build(model: type[models.Model], row: dict, **fixed) -> models.Model:
