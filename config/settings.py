@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "invitations",
     "documents",
     "registers",
+    "workflow",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL") or f"file://{VAR_DIR / 'mail'}", base_dir=BASE_DIR)}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hội nghị CCHC <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Address of the site in links sent by mail (reply links of the Giấy mời, downloads).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Digital signatures (workflow/signing.py): the organisation's PKCS#12 file and
+# its passphrase (from the environment only; empty = an unencrypted demo file).
+# `manage.py create_demo_certificate` writes a self-signed one for the local default.
+SIGNING_PKCS12 = Path(os.environ.get("SIGNING_PKCS12") or VAR_DIR / "signing" / "organisation.p12")
+SIGNING_PKCS12_PASSPHRASE = os.environ.get("SIGNING_PKCS12_PASSPHRASE", "")
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
 
 # Redis: cache and Celery broker when REDIS_URL is set; otherwise local memory
 # and tasks executed in-process.
@@ -164,7 +174,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Document rendering has its own queue: run workers with -Q celery,documents.
-CELERY_TASK_ROUTES = {"documents.tasks.*": {"queue": "documents"}}
+CELERY_TASK_ROUTES = {
+    "documents.tasks.*": {"queue": "documents"},
+    "invitations.tasks.issue_invitations_task": {"queue": "documents"},
+}
+# Celery beat: the mail outbox sweeper and the reply reminders (invitations app).
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "invitations.tasks.sweep_outbox_task", "schedule": 60.0},
+    "invitation-reminders": {"task": "invitations.tasks.send_reminders_task", "schedule": 15 * 60.0},
+}
 # WeasyPrint (documents queue) grows slowly over hundreds of renders: recycle worker processes.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))
 

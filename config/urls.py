@@ -13,5 +13,6 @@ urlpatterns = [
     path("danh-ba/", include("directory.urls")),
     path("van-ban/", include("documents.urls")),
     path("chi-so/", include("indices.urls")),
+    path("giay-moi/", include("invitations.urls")),
     path("quan-tri/", admin.site.urls),
 ]

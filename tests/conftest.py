@@ -31,6 +31,22 @@ def port_open(host: str, port: int) -> bool:
         return False
 
 
+def redis_client():
+    """A client of the Redis of REDIS_URL, or None when it is not set or not reachable."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return None
+    try:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1)
+        client.ping()
+        return client
+    except Exception:
+        return None
+
+
 def page_text(content: bytes | str) -> str:
     """Visible text of an HTML page: tags removed, entities decoded,
     whitespace collapsed, NFC."""
@@ -42,6 +58,18 @@ def page_text(content: bytes | str) -> str:
 
 def collapse(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_certificate(tmp_path_factory):
+    """A self-signed organisation certificate (encrypted PKCS#12) for the whole run."""
+    from django.test import override_settings
+
+    from workflow.certificates import write_demo_certificate
+
+    path = write_demo_certificate(tmp_path_factory.mktemp("signing") / "organisation.p12", passphrase=b"test-passphrase")
+    with override_settings(SIGNING_PKCS12=path, SIGNING_PKCS12_PASSPHRASE="test-passphrase"):
+        yield path
 
 
 @pytest.fixture

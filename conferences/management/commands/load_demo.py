@@ -17,8 +17,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password for newly created demo users.")
         parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Address printed for logging in.")
+        parser.add_argument(
+            "--invitations", action="store_true", help="Also an issued copy of seed 000 with its Giấy mời sent (slower)."
+        )
 
-    def handle(self, *args, password: str, url: str, **options):
+    def handle(self, *args, password: str, url: str, invitations: bool = False, **options):
         with transaction.atomic():
             units = units_load(commune_provinces=SEED_PROVINCES)
             plans = plans_load()
@@ -27,6 +30,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Administrative units created: {units}; plans created: {len(plans)}; index results created: {results}."
         )
+        if invitations:
+            from invitations.demo import invitations_load
+
+            self.stdout.write(f"Demo invitations created: {invitations_load()}.")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Log in at {url}"))
         for user, created in users:
