@@ -226,9 +226,13 @@ def _file_name(invitation: Invitation) -> str:
     return f"giay-moi-{invitation.number:02d}-{name}.pdf"
 
 
-def issue_and_send(campaign_id: int, invitation_ids: Sequence[int] | None = None, progress=None) -> dict:
+def issue_and_send(campaign_id: int, invitation_ids: Sequence[int] | None = None, *, fan_out: bool = True) -> dict:
     """Number, render, sign and mail the campaign's invitations not yet done
-    (or only ``invitation_ids``). Safe to run again at any point."""
+    (or only ``invitation_ids``). Safe to run again at any point.
+
+    With ``fan_out``, more than one batch to render is split into one task per
+    batch (after numbering, which is quick), so that several worker processes
+    render and sign at once."""
     from documents.rendering import render_pdfs
 
     campaign = Campaign.objects.select_related("plan").get(pk=campaign_id)
@@ -242,6 +246,13 @@ def issue_and_send(campaign_id: int, invitation_ids: Sequence[int] | None = None
     if invitation_ids is not None:
         todo = todo.filter(pk__in=invitation_ids)
     unrendered = list(todo.filter(pdf="").order_by("parent_id", "id"))
+    if fan_out and len(unrendered) > RENDER_BATCH:
+        from .tasks import issue_invitations_task
+
+        batches = [unrendered[i : i + RENDER_BATCH] for i in range(0, len(unrendered), RENDER_BATCH)]
+        for batch in batches:
+            issue_invitations_task.delay(campaign_id, [invitation.pk for invitation in batch], fan_out=False)
+        return {"numbered": numbered, "rendered": 0, "queued": 0, "batches": len(batches)}
     rendered = queued = 0
     for start in range(0, len(unrendered), RENDER_BATCH):
         chunk = unrendered[start : start + RENDER_BATCH]
@@ -253,8 +264,6 @@ def issue_and_send(campaign_id: int, invitation_ids: Sequence[int] | None = None
             Invitation.objects.filter(pk=invitation.pk, pdf="").update(pdf=invitation.pdf.name, pdf_sha256=invitation.pdf_sha256)
             rendered += 1
         queued += _queue_invitation_mails(doc, [i.pk for i in chunk])
-        if progress:
-            progress(start + len(chunk), len(unrendered))
     queued += _queue_invitation_mails(doc, list(todo.values_list("pk", flat=True)))
     return {"numbered": numbered, "rendered": rendered, "queued": queued}
 

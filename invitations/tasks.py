@@ -39,7 +39,7 @@ def send_reminders_task() -> dict:
 
 
 @shared_task(acks_late=True)
-def issue_invitations_task(campaign_id: int, invitation_ids: list[int] | None = None) -> dict:
+def issue_invitations_task(campaign_id: int, invitation_ids: list[int] | None = None, fan_out: bool = True) -> dict:
     from . import services
 
-    return services.issue_and_send(campaign_id, invitation_ids=invitation_ids)
+    return services.issue_and_send(campaign_id, invitation_ids=invitation_ids, fan_out=fan_out)

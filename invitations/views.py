@@ -22,6 +22,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -56,6 +57,13 @@ def _organiser_invitation(request, pk: int) -> Invitation:
         ),
         pk=pk,
     )
+
+
+def _next(request) -> str:
+    """The posted ``next`` address, if it stays on this site."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return target if target and allowed else ""
 
 
 def _back_to(invitation: Invitation):
@@ -218,7 +226,7 @@ def mail_action(request, pk: int, action: str):
             messages.success(request, _("The mail is queued again."))
     else:
         raise Http404
-    return redirect(request.POST.get("next") or "invitations:index")
+    return redirect(_next(request) or "invitations:index")
 
 
 # --- Organiser: one invitation ----------------------------------------------------------------
@@ -588,7 +596,7 @@ def check_in(request, pk: int):
                 "counts": selectors.checkin_counts(delegate.invitation.campaign),
             }
         )
-    return redirect(request.POST.get("next") or reverse("invitations:checkin", args=[delegate.invitation.campaign.plan_id]))
+    return redirect(_next(request) or reverse("invitations:checkin", args=[delegate.invitation.campaign.plan_id]))
 
 
 @login_required

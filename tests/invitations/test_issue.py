@@ -103,3 +103,16 @@ def test_real_worker_and_smtp_server_one_signed_giay_moi_per_recipient(smtp, wor
         assert invitation.name in pdf_text(data)
         assert qr_codes(data) == [tokens.reply_url(invitation)]
         assert tokens.reply_url(invitation) in mail.text()
+
+
+def test_many_invitations_are_split_into_one_task_per_batch(db, monkeypatch, django_capture_on_commit_callbacks):
+    setup = build_conference(hall_units=5, districts=0)
+    services.build_recipients(setup.campaign)
+    monkeypatch.setattr(services, "RENDER_BATCH", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.issue_and_send(setup.campaign.pk)  # eager Celery: the batch tasks run here
+    assert result == {"numbered": 5, "rendered": 0, "queued": 0, "batches": 3}
+    invitations = setup.campaign.invitations.all()
+    assert all(i.pdf and i.mail_id for i in invitations)
+    assert sorted(i.number for i in invitations) == [1, 2, 3, 4, 5]
+    assert len(django_mail.outbox) == 5

@@ -203,3 +203,19 @@ def test_smtp_down_then_back_and_a_refused_recipient(smtp, worker, fast_retries)
     time_to_settle = timezone.now() + timedelta(seconds=2)
     wait_until(lambda: timezone.now() > time_to_settle, message="settling")
     assert sorted(r.recipients[0] for r in smtp.received) == [f"cho-{i}@example.org" for i in range(3)]
+
+
+def test_organiser_cancels_and_resends_from_the_outbox_page_and_others_cannot(db, client):
+    from tests.factories import UserFactory
+
+    waiting = OutgoingMail.objects.create(to=["a@example.org"], subject="S", body="B", state=MailState.RETRY)
+    failed = OutgoingMail.objects.create(to=["b@example.org"], subject="S", body="B", state=MailState.FAILED, error="550")
+    client.force_login(UserFactory(role="drafter"))
+    assert client.post(f"/giay-moi/thu/{waiting.pk}/cancel/").status_code == 403
+    client.force_login(UserFactory(role="clerk"))
+    response = client.post(f"/giay-moi/thu/{waiting.pk}/cancel/", {"next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/giay-moi/"
+    waiting.refresh_from_db()
+    assert waiting.state == MailState.CANCELLED
+    client.post(f"/giay-moi/thu/{failed.pk}/resend/", {"next": "/giay-moi/"})
+    assert OutgoingMail.objects.filter(resend_of=failed).count() == 1
