@@ -19,6 +19,7 @@ SOURCES = [
     "invitations",
     "documents",
     "registers",
+    "workflow",
     "templates",
     "locale",
     "manage.py",
