@@ -584,3 +584,29 @@ def save_part(part: Part, *, user, version: int) -> PlanActivity:
         return PlanActivity.objects.create(
             plan=part.plan, version=version + 1, user=user, action="edit", part=part.slug, changes=changes
         )
+
+
+class _SectionAppend(Part):
+    """Appends a paragraph to one section's body (used by the index sentences inserter)."""
+
+    slug = SectionsPart.slug
+    label = SectionsPart.label
+
+    def __init__(self, plan: Plan, user, *, section: Section, text: str):
+        self.section, self.text = section, text
+        super().__init__(plan, user)
+
+    def build(self) -> None:
+        pass
+
+    def save(self) -> list[dict]:
+        old = self.section.body
+        self.section.body = "\n".join(part for part in (old.rstrip("\n"), self.text) if part)
+        self.section.save(update_fields=["body"])
+        return [{"label": str(self.section.heading)[:300], "old": "", "new": self.text[:300]}]
+
+
+def append_to_section(*, plan: Plan, section: Section, text: str, user, version: int) -> PlanActivity:
+    """Add ``text`` as a new paragraph at the end of ``section``'s body,
+    through :func:`save_part` (refused with VersionConflict if the plan changed since ``version``)."""
+    return save_part(_SectionAppend(plan, user, section=section, text=text), user=user, version=version)

@@ -144,6 +144,8 @@ MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL") or f"file://{V
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # links in e-mails
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hội nghị CCHC <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Address of the site in links sent by mail (reply links of the Giấy mời, downloads).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Digital signatures (workflow/signing.py): the organisation's PKCS#12 file and
 # its passphrase (from the environment only; empty = an unencrypted demo file).
@@ -174,7 +176,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Document rendering has its own queue: run workers with -Q celery,documents.
-CELERY_TASK_ROUTES = {"documents.tasks.*": {"queue": "documents"}}
+CELERY_TASK_ROUTES = {
+    "documents.tasks.*": {"queue": "documents"},
+    "invitations.tasks.issue_invitations_task": {"queue": "documents"},
+}
+# Celery beat: the mail outbox sweeper and the reply reminders (invitations app).
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "invitations.tasks.sweep_outbox_task", "schedule": 60.0},
+    "invitation-reminders": {"task": "invitations.tasks.send_reminders_task", "schedule": 15 * 60.0},
+}
 # WeasyPrint (documents queue) grows slowly over hundreds of renders: recycle worker processes.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))
 

@@ -13,5 +13,7 @@ urlpatterns = [
     path("danh-ba/", include("directory.urls")),
     path("van-ban/", include("documents.urls")),
     path("quy-trinh/", include("workflow.urls")),
+    path("chi-so/", include("indices.urls")),
+    path("giay-moi/", include("invitations.urls")),
     path("quan-tri/", admin.site.urls),
 ]

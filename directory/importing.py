@@ -53,8 +53,11 @@ class Column:
     model_field: str
     required: bool = False
     help: str = ""
+    title: str = ""  # shown instead of the model field's name (columns that are no model field)
 
     def label(self, model) -> str:
+        if self.title:
+            return str(self.title)
         return str(model._meta.get_field(self.model_field).verbose_name)
 
 
@@ -149,6 +152,11 @@ class ImportPlan:
 
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowError(row, column, message))
+
+
+def counts(plan: ImportPlan) -> dict[str, int]:
+    """Rows to create, update and leave unchanged (for the preview)."""
+    return {action: plan.count(action) for action in (CREATE, UPDATE, UNCHANGED)}
 
 
 # Reading files ---------------------------------------------------------------

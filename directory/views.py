@@ -3,8 +3,6 @@ and the JSON searches the plan editor's pickers use."""
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import ProtectedError
@@ -14,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import importing, selectors, services
+from . import import_session, importing, selectors, services
 from .forms import ImportForm, OrganisationFilterForm, OrganisationForm, PersonFilterForm, PersonForm, UnitFilterForm, unit_label
 from .models import Organisation, OrganisationKind, Person, Tier
 from .permissions import directory_edit_required, directory_view_required
@@ -230,13 +228,7 @@ def import_upload(request, kind: str):
         table = form.cleaned_data["file"]
         plan = spec["check"](table, **spec["context"](table=table))
         if not plan.errors:
-            token = secrets.token_urlsafe(16)
-            request.session[SESSION_KEY] = {
-                "kind": kind,
-                "token": token,
-                "filename": request.FILES["file"].name[:200],
-                "table": table.to_data(),
-            }
+            token = import_session.stash(request, key=SESSION_KEY, kind=kind, filename=request.FILES["file"].name, table=table)
             return redirect("directory:import_preview", kind=kind, token=token)
     context = {
         "form": form,
@@ -255,18 +247,18 @@ def import_preview(request, kind: str, token: str):
     """What the file will create, update or leave unchanged; confirming
     imports it (checked again: the directory may have changed meanwhile)."""
     spec = _import_kind(kind)
-    stored = request.session.get(SESSION_KEY)
-    if not stored or stored.get("kind") != kind or not secrets.compare_digest(stored.get("token", ""), token):
+    stored = import_session.fetch(request, key=SESSION_KEY, kind=kind, token=token)
+    if stored is None:
         messages.warning(request, _("This import is no longer available: upload the file again."))
         return redirect("directory:import_upload", kind=kind)
-    table = importing.Table.from_data(stored["table"])
+    table = stored["table"]
     if request.method == "POST":
         try:
             plan = spec["apply"](table=table)
         except services.ImportRejected as rejected:
             plan = rejected.plan
         else:
-            del request.session[SESSION_KEY]
+            import_session.drop(request, key=SESSION_KEY)
             messages.success(
                 request,
                 _("Import done: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
@@ -284,7 +276,8 @@ def import_preview(request, kind: str, token: str):
         "title": spec["title"](),
         "filename": stored["filename"],
         "plan": plan,
-        "counts": {action: plan.count(action) for action in (importing.CREATE, importing.UPDATE, importing.UNCHANGED)},
+        "counts": importing.counts(plan),
+        "upload_url": reverse("directory:import_upload", args=[kind]),
     }
     return render(request, "directory/import_preview.html", context)
 

@@ -44,13 +44,14 @@ class Paragraph:
     style: str = "body"
     lead: str = ""
     level: int = 0
+    qr: str = ""  # data of a QR code printed beside the text (the reply link of a Giấy mời)
 
     @property
     def printed(self) -> str:
         return " ".join(part for part in (self.lead, formatting.plain_text(self.text)) if part)
 
     def fingerprint(self) -> str:
-        return hashlib.sha256(f"{self.style}\0{self.level}\0{self.lead}\0{self.text}".encode()).hexdigest()[:16]
+        return hashlib.sha256(f"{self.style}\0{self.level}\0{self.lead}\0{self.text}\0{self.qr}".encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,21 @@ class Recipient:
     key: str = ""  # stable identifier (organisation code) for file names
     hosts_point: bool = False  # the recipient runs its own bridge point and invites its lower tier
     notes: tuple[str, ...] = field(default_factory=tuple)
+    bridge_point_key: str = ""  # key of the plan's bridge point attended
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues a Giấy mời when it is not the plan's issuing body: a district
+    that invites its own communes to its bridge point (the tier cascade)."""
+
+    name: str  # “Ủy ban nhân dân thành phố Tam Kỳ”, printed before “trân trọng kính mời”
+    letterhead_parent: str
+    letterhead_name: str
+    symbol: str  # “UBND” → “GM-UBND”
+    place: str
+    signature: Signature | None
+    save_line: str = "Lưu: VT."  # last line of Nơi nhận
 
 
 # --- Shared parts ------------------------------------------------------------
@@ -290,19 +306,37 @@ def conference_time(conference) -> str:
 
 
 def invitation_content(
-    doc: PlanDocument, recipient: Recipient, *, number: int | None = None, issue_date=None
+    doc: PlanDocument,
+    recipient: Recipient,
+    *,
+    number: int | None = None,
+    issue_date=None,
+    issuer: Issuer | None = None,
+    reply_url: str = "",
 ) -> OfficialDocument:
     """The Giấy mời of the plan's conference for one recipient; unnumbered
-    (a draft) until the invitations app issues it with a number and date."""
+    (a draft) until the invitations app issues it with a number and date.
+    ``issuer`` replaces the plan's issuing body (tier cascade); ``reply_url``
+    is printed with its QR code."""
     plan = doc.plan
     conference = getattr(plan, "conference", None)
     if conference is None:
         raise ValueError("This plan has no conference to invite to.")
-    symbol = f"GM-{plan.symbol}" if plan.symbol else "GM"
+    if issuer is None:
+        issuer = Issuer(
+            name=plan.issuing_body.name,
+            letterhead_parent=plan.letterhead_parent,
+            letterhead_name=plan.letterhead_name,
+            symbol=plan.symbol,
+            place=plan.place,
+            signature=_signature(plan),
+            save_line=next((line.text for line in reversed(doc.distribution) if line.text.startswith("Lưu")), "Lưu: VT."),
+        )
+    symbol = f"GM-{issuer.symbol}" if issuer.symbol else "GM"
     name = conference_name(plan)
     chair = f"{conference.chair.full_name}, {conference.chair.title}" if conference.chair else conference.chair_text
     body = [
-        Paragraph(f"{plan.issuing_body.name} trân trọng kính mời: **{recipient.name}**", style="plain"),
+        Paragraph(f"{issuer.name} trân trọng kính mời: **{recipient.name}**", style="plain"),
         Paragraph(f"Tới dự {name}.", style="plain"),
     ]
     if chair:
@@ -319,23 +353,26 @@ def invitation_content(
     else:
         notes.append(f"Thành phần dự Hội nghị theo {reference}.")
     body += [Paragraph(note, style="body") for note in notes]
-    save_line = next((line.text for line in reversed(doc.distribution) if line.text.startswith("Lưu")), "Lưu: VT.")
+    if reply_url:
+        body.append(
+            Paragraph(f"Xác nhận tham dự và đăng ký đại biểu: quét mã QR hoặc truy cập {reply_url}", style="reply", qr=reply_url)
+        )
     year = timezone.localtime(conference.starts_at).year if conference.starts_at else plan.year
-    place_date = formatting.place_date_line(plan.place, date=issue_date, year=year)
+    place_date = formatting.place_date_line(issuer.place, date=issue_date, year=year)
     title_number = f"{number:02d}/{symbol}" if number is not None else f"/{symbol}"
     return _nfc_document(
         OfficialDocument(
             kind="invitation",
             title=f"Giấy mời số {title_number}: {recipient.name}",
             subject=f"Dự {name}",
-            author=plan.issuing_body.name,
+            author=issuer.name,
             draft=number is None,
-            letterhead=Letterhead(plan.letterhead_parent, plan.letterhead_name, _number(number, symbol), place_date),
+            letterhead=Letterhead(issuer.letterhead_parent, issuer.letterhead_name, _number(number, symbol), place_date),
             doc_type="GIẤY MỜI",
             subject_lines=(f"Dự {name}",),
             body=tuple(body),
-            distribution=("Như trên;", save_line),
-            signature=_signature(plan),
+            distribution=("Như trên;", issuer.save_line),
+            signature=issuer.signature,
             created=issue_date.isoformat() if issue_date else "",
         )
     )

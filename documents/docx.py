@@ -138,6 +138,12 @@ def _body_paragraph(container, paragraph: Paragraph, *, italic: bool = False) ->
     out.paragraph_format.first_line_indent = Cm(1.27)
     out.paragraph_format.space_before = Pt(6)
     out.paragraph_format.space_after = Pt(0)
+    if paragraph.qr:
+        from .qr import qr_png
+
+        out.paragraph_format.first_line_indent = Cm(0)
+        out.add_run().add_picture(io.BytesIO(qr_png(paragraph.qr)), width=Mm(24))
+        out.add_run(" ")
     if paragraph.lead:
         _set_font(out.add_run(paragraph.lead + (" " if paragraph.text else "")), BODY_PT, bold=True)
     for text, bold, emphasis in formatting.inline_runs(paragraph.text):

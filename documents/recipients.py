@@ -39,6 +39,7 @@ def plan_recipients(doc: PlanDocument) -> list[Recipient]:
                 venue=venue,
                 key=organisation.code,
                 hosts_point=hosts_point,
+                bridge_point_key=point.key if point else "",
             )
         )
 

@@ -263,6 +263,15 @@ def _render_overlaid(current: RenderSetup, chunk: list[OfficialDocument], variab
     return results
 
 
+def render_html(markup: str) -> bytes:
+    """A printable page of the project's own (name cards…) as PDF/A-2b, with
+    the bundled fonts and the print stylesheet (its ``@page`` rules can be
+    replaced by the page's own stylesheet, loaded from ``static/documents/``)."""
+    with _lock:
+        current = setup()
+        return current.write(current.render(markup))
+
+
 def naive_render_pdf(document: OfficialDocument) -> bytes:
     """A fresh font configuration and stylesheet for one document: the
     baseline of ``benchmarks/invitations_pdf.py``, not used by the app."""

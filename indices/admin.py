@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Component, ComponentScore, Edition, Index, Result
+from .models import Component, ComponentScore, Edition, FieldResponsibility, ImprovementTask, Index, ProgressReport, Result
 
 
 class EditionInline(admin.TabularInline):
@@ -21,7 +21,7 @@ class IndexAdmin(admin.ModelAdmin):
 class ComponentInline(admin.TabularInline):
     model = Component
     extra = 0
-    fields = ["order", "code", "name", "level", "parent", "max_score"]
+    fields = ["order", "code", "name", "level", "parent", "max_score", "key"]
     raw_id_fields = ["parent"]
 
 
@@ -65,3 +65,28 @@ class ComponentScoreAdmin(admin.ModelAdmin):
     list_display = ["__str__", "result", "score"]
     search_fields = ["component__name", "result__admin_unit__name"]
     raw_id_fields = ["result", "component"]
+
+
+@admin.register(FieldResponsibility)
+class FieldResponsibilityAdmin(admin.ModelAdmin):
+    list_display = ["province", "index", "field_key", "organisation"]
+    list_filter = ["index"]
+    search_fields = ["field_key", "organisation__name", "province__name"]
+    list_select_related = ["province", "index", "organisation"]
+    raw_id_fields = ["province", "organisation"]
+
+
+@admin.register(ImprovementTask)
+class ImprovementTaskAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "task", "lost_points"]
+    raw_id_fields = ["task", "result", "component"]
+    list_select_related = ["component", "task"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    list_display = ["task", "organisation", "period", "percent", "submitted_at"]
+    list_filter = ["period"]
+    search_fields = ["text", "organisation__name"]
+    raw_id_fields = ["task", "organisation", "submitted_by"]
+    list_select_related = ["task", "organisation"]

@@ -7,11 +7,14 @@ national ranking, or a department or district in a province's own ranking.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import AdministrativeUnit, Organisation
+from directory.models import AdministrativeUnit, Organisation, UnitPeriod
 
 
 class ScoreUnit(models.TextChoices):
@@ -35,6 +38,21 @@ class Index(models.Model):
         return self.name
 
 
+LAST_YEAR_OF_OLD_UNITS = 2024
+
+
+def threshold_group(grouping: dict, max_total: Decimal | None, total: Decimal | None) -> str:
+    """The group of ``total`` when ``grouping`` sets thresholds (percentages
+    of ``max_total``, highest first); "" otherwise."""
+    if total is None or not max_total or grouping.get("method") != "thresholds":
+        return ""
+    percent = Decimal(total) * 100 / max_total
+    for label, minimum in grouping.get("groups", []):
+        if percent >= Decimal(str(minimum)):
+            return label
+    return ""
+
+
 class EditionScope(models.TextChoices):
     NATIONAL = "national", _("National ranking of provinces")
     PROVINCIAL = "provincial", _("A province's own ranking of its departments and districts")
@@ -55,6 +73,20 @@ class Edition(models.Model):
     max_total = models.DecimalField(_("maximum total"), max_digits=7, decimal_places=3, null=True, blank=True)
     source = models.CharField(_("source"), max_length=400, blank=True, help_text=_("Decision or report that published it."))
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    grouping = models.JSONField(
+        _("groups"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'How results are grouped: {"method": "thresholds", "groups": [["A", 90], ["B", 80]]} (lowest percentage of the '
+            'maximum for each group, highest first), {"method": "quartiles", "groups": ["…", "…", "…", "…"]}, or empty.'
+        ),
+    )
+    structure_is_sample = models.BooleanField(
+        _("sample structure"),
+        default=False,
+        help_text=_("The components or their maximum points are sample values to be checked against the published methodology."),
+    )
 
     class Meta:
         verbose_name = _("edition")
@@ -77,6 +109,21 @@ class Edition(models.Model):
             return f"{self.index} {self.year} ({self.owner_unit})"
         return f"{self.index} {self.year}"
 
+    @property
+    def unit_period(self) -> str:
+        """Results up to 2024 are for the 63 provinces before the 2025
+        reorganisation; later ones for the 34 provinces after it."""
+        return UnitPeriod.BEFORE_2025 if self.year <= LAST_YEAR_OF_OLD_UNITS else UnitPeriod.FROM_2025
+
+    def group_for(self, total: Decimal | None) -> str:
+        """The group of a total under threshold grouping ("" otherwise)."""
+        return threshold_group(self.grouping, self.max_total, total)
+
+    @property
+    def group_labels(self) -> list[str]:
+        groups = self.grouping.get("groups", [])
+        return [group[0] if isinstance(group, list | tuple) else group for group in groups]
+
 
 class ComponentLevel(models.TextChoices):
     DIMENSION = "dimension", _("Dimension / field")
@@ -92,6 +139,12 @@ class Component(models.Model):
     name = models.CharField(_("name"), max_length=400)
     level = models.CharField(_("level"), max_length=20, choices=ComponentLevel.choices)
     max_score = models.DecimalField(_("maximum score"), max_digits=7, decimal_places=3, null=True, blank=True)
+    key = models.SlugField(
+        _("field key"),
+        max_length=60,
+        blank=True,
+        help_text=_("Stable across years (e.g. thu-tuc-hanh-chinh): links the component to last year's and to a department."),
+    )
 
     class Meta:
         verbose_name = _("component")
@@ -124,7 +177,9 @@ class Result(models.Model):
         on_delete=models.PROTECT,
         related_name="index_results",
     )
-    total = models.DecimalField(_("total"), max_digits=7, decimal_places=3)
+    total = models.DecimalField(
+        _("total"), max_digits=7, decimal_places=3, null=True, blank=True, help_text=_("Empty when only the rank was published.")
+    )
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     out_of = models.PositiveSmallIntegerField(_("out of"), null=True, blank=True)
     group = models.CharField(_("group"), max_length=20, blank=True)
@@ -136,6 +191,9 @@ class Result(models.Model):
         null=True,
         blank=True,
         help_text=_("Negative when places were lost."),
+    )
+    is_sample = models.BooleanField(
+        _("sample figures"), default=False, help_text=_("Made up for the demonstration, not published figures.")
     )
 
     class Meta:
@@ -172,6 +230,7 @@ class ComponentScore(models.Model):
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="component_scores")
     component = models.ForeignKey(Component, on_delete=models.PROTECT, related_name="scores")
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=3)
+    is_sample = models.BooleanField(_("sample figure"), default=False)
 
     class Meta:
         verbose_name = _("component score")
@@ -183,3 +242,80 @@ class ComponentScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.component.code}: {self.score}"
+
+
+class FieldResponsibility(models.Model):
+    """Which department of a province answers for a field of an index
+    (e.g. PAR Index, administrative procedures → Office of the People's
+    Committee): improvement plans assign the tasks of a weak component to it."""
+
+    province = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("province"), on_delete=models.CASCADE, related_name="index_responsibilities"
+    )
+    index = models.ForeignKey(Index, verbose_name=_("index"), on_delete=models.CASCADE, related_name="responsibilities")
+    field_key = models.SlugField(_("field key"), max_length=60)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="index_responsibilities"
+    )
+
+    class Meta:
+        verbose_name = _("field responsibility")
+        verbose_name_plural = _("field responsibilities")
+        ordering = ["province", "index", "field_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "index", "field_key"], name="responsibility_unique_field"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.index} {self.field_key}: {self.organisation}"
+
+
+class ImprovementTask(models.Model):
+    """The index component a task of an improvement plan answers for."""
+
+    task = models.OneToOneField("conferences.Task", on_delete=models.CASCADE, related_name="improvement")
+    result = models.ForeignKey(Result, verbose_name=_("result"), on_delete=models.PROTECT, related_name="improvement_tasks")
+    component = models.ForeignKey(
+        Component, verbose_name=_("component"), on_delete=models.PROTECT, related_name="improvement_tasks"
+    )
+    lost_points = models.DecimalField(_("points lost"), max_digits=7, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("improvement task")
+        verbose_name_plural = _("improvement tasks")
+
+    def __str__(self) -> str:
+        return f"{self.component}: {self.lost_points}"
+
+
+def progress_upload_path(instance, filename: str) -> str:
+    return f"tien-do/{instance.period:%Y-%m}/{filename}"
+
+
+class ProgressReport(models.Model):
+    """A unit's monthly report on one task of an improvement plan."""
+
+    task = models.ForeignKey("conferences.Task", on_delete=models.CASCADE, related_name="progress_reports")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("reporting unit"), on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    period = models.DateField(_("month"), help_text=_("First day of the month reported on."))
+    text = models.TextField(_("what was done"))
+    percent = models.PositiveSmallIntegerField(_("progress (%)"))
+    attachment = models.FileField(_("attachment"), upload_to=progress_upload_path, blank=True, max_length=300)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["task", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "organisation", "period"], name="progress_one_report_per_month"),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="progress_percent_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.period:%m/%Y}: {self.percent}%"

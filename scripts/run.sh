@@ -8,7 +8,7 @@ scripts/setup.sh
 export DEBUG="${DEBUG:-true}"
 ADDRESS="${ADDRESS:-127.0.0.1:8000}"
 .venv/bin/python manage.py migrate --no-input -v 0
-.venv/bin/python manage.py load_demo --url "http://$ADDRESS/"
+.venv/bin/python manage.py load_demo --invitations --url "http://$ADDRESS/"
 echo
 echo "Serving at http://$ADDRESS/ (Ctrl+C to stop)"
 exec .venv/bin/python manage.py runserver "$ADDRESS"

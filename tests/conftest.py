@@ -31,6 +31,22 @@ def port_open(host: str, port: int) -> bool:
         return False
 
 
+def redis_client():
+    """A client of the Redis of REDIS_URL, or None when it is not set or not reachable."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return None
+    try:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1)
+        client.ping()
+        return client
+    except Exception:
+        return None
+
+
 def page_text(content: bytes | str) -> str:
     """Visible text of an HTML page: tags removed, entities decoded,
     whitespace collapsed, NFC."""

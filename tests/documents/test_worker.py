@@ -12,22 +12,9 @@ from conferences.models import DistributionLine
 from documents import services
 from documents.models import RenderedFile
 from documents.tasks import QUEUE
-from tests.conftest import require_service
+from tests.conftest import redis_client, require_service
 from tests.documents.pdfutil import pdftotext
 from tests.factories import DistributionLineFactory, PlanFactory, SectionFactory
-
-
-def _redis():
-    if not settings.REDIS_URL:
-        return None
-    try:
-        import redis
-
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1)
-        client.ping()
-        return client
-    except Exception:
-        return None
 
 
 def _wait_until_rendered(rendered_id: int, version: int, timeout: float = 90) -> RenderedFile:
@@ -45,7 +32,7 @@ def _wait_until_rendered(rendered_id: int, version: int, timeout: float = 90) ->
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_worker_renders_on_commit_and_rewrites_only_after_a_change(monkeypatch):
-    broker = _redis()
+    broker = redis_client()
     require_service("Redis", broker is not None, "set REDIS_URL=redis://127.0.0.1:6379/<db>")
     from celery.contrib.testing.worker import start_worker
 

@@ -23,7 +23,7 @@ def test_seed_002_figures_are_index_results(demo):
     )
     assert Component.objects.filter(edition__index__code="sipas", edition__year=2021).count() == 5
     papi = Edition.objects.get(index__code="papi", year=2020)
-    assert list(papi.results.order_by("rank").values_list("admin_unit__short_name", "total")) == [
+    assert list(papi.results.order_by("rank").values_list("admin_unit__short_name", "total")[:3]) == [
         ("Quảng Ninh", Decimal("48.881")),
         ("Đồng Tháp", Decimal("46.961")),
         ("Thái Nguyên", Decimal("46.471")),
@@ -33,7 +33,7 @@ def test_seed_002_figures_are_index_results(demo):
 
 
 def test_result_constraints(demo):
-    par = Result.objects.get(edition__index__code="par-index", edition__year=2021)
+    par = Result.objects.get(edition__index__code="par-index", edition__year=2021, admin_unit__code="L-P49")
     with pytest.raises(IntegrityError), transaction.atomic():
         Result.objects.create(edition=par.edition, admin_unit=par.admin_unit, total=Decimal("50"))
     with pytest.raises(IntegrityError), transaction.atomic():

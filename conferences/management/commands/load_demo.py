@@ -18,8 +18,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password for newly created demo users.")
         parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Address printed for logging in.")
+        parser.add_argument(
+            "--invitations", action="store_true", help="Also an issued copy of seed 000 with its Giấy mời sent (slower)."
+        )
 
-    def handle(self, *args, password: str, url: str, **options):
+    def handle(self, *args, password: str, url: str, invitations: bool = False, **options):
         if ensure_certificate():
             self.stdout.write("Self-signed demo signing certificate created (create_demo_certificate).")
         with transaction.atomic():
@@ -34,6 +37,10 @@ class Command(BaseCommand):
             f"Administrative units created: {units}; plans created: {len(plans)}; index results created: {results}; "
             f"plans issued and signed: {len(issued)}."
         )
+        if invitations:
+            from invitations.demo import invitations_load
+
+            self.stdout.write(f"Demo invitations created: {invitations_load()}.")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Log in at {url}"))
         for user, created in users:

@@ -1,0 +1,82 @@
+"""Reply links: signed, bound to one invitation, expiring after the conference.
+
+The token is ``django.core.signing`` data ``{"i": invitation id, "v": token
+version}`` signed under its own salt (HMAC with ``SECRET_KEY``): the same
+link is printed on the Giấy mời, in its mail and in the reminders. The URL
+also carries the invitation id, which must match. It expires the day after
+the conference (the plan's dates, read when the link is used); raising
+``token_version`` revokes every link given out before.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Invitation
+from .outbox import site_url
+
+SALT = "invitations.reply"
+
+
+class TokenError(Exception):
+    """``kind``: ``invalid`` (tampered, or for another invitation), ``expired``, ``revoked``."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+def make_token(invitation: Invitation) -> str:
+    return signing.Signer(salt=SALT).sign_object({"i": invitation.pk, "v": invitation.token_version})
+
+
+def reply_path(invitation: Invitation) -> str:
+    return reverse("invitations:link_reply", args=[invitation.pk, make_token(invitation)])
+
+
+def reply_url(invitation: Invitation) -> str:
+    return site_url() + reply_path(invitation)
+
+
+def expires_at(invitation: Invitation) -> datetime.datetime | None:
+    """The end of the day after the conference (its last day when it is a range);
+    30 days after the reply deadline when the plan gives no date."""
+    conference = getattr(invitation.campaign.plan, "conference", None)
+    day = None
+    if conference is not None:
+        moment = conference.ends_at or conference.starts_at
+        day = timezone.localtime(moment).date() if moment else (conference.date_to or conference.date_from)
+    if day is None:
+        deadline = invitation.campaign.reply_deadline
+        if deadline is None:
+            return None
+        day = timezone.localtime(deadline).date() + datetime.timedelta(days=30)
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.max)
+    return timezone.make_aware(end)
+
+
+def check_token(pk: int, token: str, *, now=None) -> Invitation:
+    """The invitation the link is for, or :class:`TokenError`."""
+    try:
+        data = signing.Signer(salt=SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        raise TokenError("invalid") from None
+    if not isinstance(data, dict) or data.get("i") != pk:
+        raise TokenError("invalid")
+    invitation = (
+        Invitation.objects.select_related("campaign__plan__conference", "campaign__plan__issuing_body", "organisation", "inviter")
+        .filter(pk=pk)
+        .first()
+    )
+    if invitation is None:
+        raise TokenError("invalid")
+    if data.get("v") != invitation.token_version:
+        raise TokenError("revoked")
+    end = expires_at(invitation)
+    if end is not None and (now or timezone.now()) > end:
+        raise TokenError("expired")
+    return invitation
