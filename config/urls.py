@@ -12,9 +12,9 @@ urlpatterns = [
     path("ke-hoach/", include("conferences.urls")),
     path("danh-ba/", include("directory.urls")),
     path("van-ban/", include("documents.urls")),
+    path("quy-trinh/", include("workflow.urls")),
     path("chi-so/", include("indices.urls")),
     path("giay-moi/", include("invitations.urls")),
     path("tham-luan/", include("contributions.urls")),
-    path("quy-trinh/", include("workflow.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -13,14 +13,23 @@ def _helper(action: str, label, css_class: str = "btn-primary") -> FormHelper:
     helper = FormHelper()
     helper.form_method = "post"
     helper.form_action = action
-    helper.add_input(Submit("submit", label, css_class=css_class))
+    button = Submit("submit", label, css_class=css_class)
+    button.field_classes = f"btn {css_class}"  # css_class alone, not btn-primary as well
+    helper.add_input(button)
     return helper
 
 
 class ReviewerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        person = user.person
-        return f"{user} — {person.title}" if person and person.title else str(user)
+        return reviewer_label(user)
+
+
+def reviewer_label(user) -> str:
+    """“Hồ Quang Bửu — Phó Chủ tịch Ủy ban nhân dân tỉnh”: the directory's name and title when known."""
+    person = user.person
+    if person is None:
+        return str(user)
+    return f"{person.full_name} — {person.title}" if person.title else person.full_name
 
 
 class ReviewChainForm(forms.Form):
@@ -56,7 +65,7 @@ class ReviewChainForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
     def __init__(self, *args, comment_required: bool = False, action: str = "", label="", css_class="btn-primary", **kwargs):
         super().__init__(*args, **kwargs)

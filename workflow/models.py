@@ -116,7 +116,7 @@ class SubmittedVersion(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("time of submission"), default=timezone.now)
     sections = models.JSONField(_("sections as printed"), default=list)
     current_step = models.ForeignKey(
         ReviewStep,
@@ -242,11 +242,11 @@ class IssuedDocument(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("signed in the app by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    signed_at = models.DateTimeField(_("signed"))
+    signed_at = models.DateTimeField(_("time of signing"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    issued_at = models.DateTimeField(_("time of issuance"), default=timezone.now)
     certificate_subject = models.CharField(_("certificate"), max_length=500, blank=True)
 
     class Meta:

@@ -332,6 +332,19 @@ def sign_pdf(
     )
 
 
+def _same_producer_in_info_and_xmp(writer) -> None:
+    """PDF/A wants the same producer in the information dictionary and the XMP
+    metadata; pyHanko writes its own name in the XMP and appends it in the
+    dictionary. Name only pyHanko in both (WeasyPrint stays in the first revision)."""
+    from pyhanko.pdf_utils.generic import TextStringObject
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    reference = writer.trailer.raw_get("/Info") if "/Info" in writer.trailer else None
+    if reference is not None and hasattr(reference, "get_object"):
+        reference.get_object()["/Producer"] = TextStringObject(VENDOR)
+        writer.mark_update(reference)
+
+
 def _sign(data, *, organisation_name, signer_name, signer_title, reason, signature_image, seal_image) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -339,6 +352,7 @@ def _sign(data, *, organisation_name, signer_name, signer_title, reason, signatu
 
     signer = load_signer()
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    _same_producer_in_info_and_xmp(writer)
     page, box = stamp_box(writer.prev)
     fields.append_signature_field(writer, fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=page, box=box))
     metadata = signers.PdfSignatureMetadata(

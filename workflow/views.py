@@ -80,7 +80,7 @@ def transition(request, pk: int, slug: str):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Done: the plan was %(action)s.") % {"action": Action(action).label})
+            messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
             if action == Action.REOPEN:
                 return redirect("conferences:plan_edit_start", pk=plan.pk)
             return redirect("conferences:plan_detail", pk=plan.pk)
@@ -140,6 +140,7 @@ def version_detail(request, pk: int, number: int):
     for comment in version.comments.select_related("author"):
         comments.setdefault(comment.section_key, []).append(comment)
     earlier_comments = list(previous.comments.select_related("author")) if previous else []
+    earlier_notes = [t for t in previous.transitions.select_related("user") if t.comment] if previous else []
     diffs = section_diffs(previous.sections if previous else None, version.sections)
     comment_form = None
     if version.outcome == "" and permissions.allowed(request.user, plan, permissions.COMMENT, version=version):
@@ -154,6 +155,7 @@ def version_detail(request, pk: int, number: int):
             "sections": [(diff, comments.get(diff.key, [])) for diff in diffs],
             "plan_comments": comments.get("", []),
             "earlier_comments": earlier_comments,
+            "earlier_notes": earlier_notes,
             "changed_count": sum(1 for diff in diffs if diff.changed),
             "comment_form": comment_form,
             "versions": SubmittedVersion.objects.filter(plan=plan).order_by("number"),

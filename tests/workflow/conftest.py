@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.test import override_settings
 
 from conferences.models import Plan, PlanState
 from tests.factories import (
@@ -22,12 +21,6 @@ from tests.factories import (
 from workflow import services
 
 PASSWORD = "secret-pass-123"  # noqa: S105 - UserFactory's password
-
-
-@pytest.fixture(autouse=True)
-def mail_in_memory():
-    with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}):
-        yield
 
 
 @dataclass

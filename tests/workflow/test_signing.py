@@ -161,3 +161,15 @@ def test_uploaded_images_are_drawn_into_the_signature(plan_pdf, settings, tmp_pa
     assert b"/Subtype /Image" in with_images[len(data) :] or b"/Subtype/Image" in with_images[len(data) :]
     assert b"/Subtype /Image" not in without[len(data) :] and b"/Subtype/Image" not in without[len(data) :]
     assert signing.verify_pdf(with_images).ok
+
+
+def test_signed_file_keeps_pdf_a_metadata_consistent(plan_pdf):
+    from tests.documents.pdfutil import pdfinfo_meta
+
+    plan, data = plan_pdf
+    signed = sign(plan, data)
+    xmp = pdfinfo_meta(signed)
+    assert 'pdfaid:part="2"' in xmp and 'pdfaid:conformance="B"' in xmp
+    info = PdfFileReader(io.BytesIO(signed)).trailer_view["/Info"]
+    producer = re.search(r'pdf:Producer="([^"]*)"', xmp).group(1)
+    assert str(info["/Producer"]) == producer  # PDF/A: the same in the information dictionary and the XMP

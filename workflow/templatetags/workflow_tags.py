@@ -35,8 +35,10 @@ def workflow_context(context, plan):
         comment_form = bound.get(permissions.COMMENT) or CommentForm(
             sections=pending.sections, action=reverse("workflow:comment", args=[plan.pk])
         )
+    steps_taken = timeline(plan)
     return {
         "staff": is_staff_role(user),
+        "return_note": next((t for t in reversed(steps_taken) if t.action == "return"), None),
         "forms": forms,
         "can_set_chain": permissions.CHAIN in allowed,
         "can_correct": permissions.CORRECT in allowed,
@@ -47,7 +49,7 @@ def workflow_context(context, plan):
         "latest": latest,
         "comments": comments,
         "comment_form": comment_form,
-        "timeline": timeline(plan),
+        "timeline": steps_taken,
         "issued": IssuedDocument.objects.filter(plan=plan).first(),
         "replaced_by": plan.__class__.objects.filter(replaces=plan).first(),
     }
