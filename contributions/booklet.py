@@ -32,7 +32,7 @@ from conferences.models import Plan
 from documents.content import conference_name
 
 from . import selectors, services
-from .convert import docx_to_pdf
+from .convert import ConversionError, docx_to_pdf
 from .models import Booklet, BookletState, ContributionFile, FileType
 from .summary import index_summary
 
@@ -134,7 +134,12 @@ def assemble(plan: Plan, rows: list[selectors.RequestRow], progress: Progress | 
     contributions = []
     for number, row in enumerate(submitted, start=1):
         step(20 + int(60 * (number - 1) / max(len(submitted), 1)), f"contribution {number}/{len(submitted)}")
-        contributions.append(contribution_pdf(row.latest))
+        try:
+            contributions.append(contribution_pdf(row.latest))
+        except ConversionError:
+            # One unreadable DOCX does not hold back the booklet: a page says so.
+            logger.exception("Converting contribution file %s failed", row.latest.pk)
+            contributions.append(render("unconverted.html", {"row": row}))
     if submitted:
         parts.append(Part("Tham luận", b""))
         separators = _separators(plan, submitted)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from conferences.models import Plan
 from contributions import services
-from contributions.models import Booklet, ContributionRequest
+from contributions.models import Booklet, ContributionFile, ContributionRequest
 from directory.models import Organisation
 from tests.conftest import require_service
 from tests.factories import UserFactory
@@ -177,3 +177,17 @@ def test_the_booklet_job_goes_to_the_documents_queue():
 
     route = app.amqp.router.route({}, "contributions.tasks.build_booklet_task")
     assert route["queue"].name == "documents"
+
+
+def test_a_docx_that_cannot_be_converted_does_not_stop_the_booklet(
+    seed_004_with_uploads, settings, django_capture_on_commit_callbacks
+):
+    plan = seed_004_with_uploads
+    ContributionFile.objects.filter(request__plan=plan, file_type="docx").update(pdf="")
+    settings.SOFFICE = "/bin/false"  # LibreOffice fails
+    booklet = build(plan, UserFactory(role="drafter", organisation=plan.drafting_unit), django_capture_on_commit_callbacks)
+    assert booklet.state == "done", booklet.error
+    pages = [norm(p.extract_text()) for p in PdfReader(booklet.file.open("rb")).pages]
+    cao_lanh = next(i for i, text in enumerate(pages) if "THAM LUẬN" in text and AGENDA_ORDER[0] in text)
+    assert "không chuyển đổi được sang PDF" in pages[cao_lanh + 1]
+    assert any("Tham luận Sở Tài chính: cải cách tài chính công năm 2023" in text for text in pages)

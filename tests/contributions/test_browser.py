@@ -22,7 +22,7 @@ def generous_timeouts(page):
 
 
 @pytest.fixture
-def site(request):
+def site(request, live_server):  # live_server named here: pytest-django then allows its host
     from conferences.models import Plan
     from contributions.models import ContributionRequest
 
