@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from conferences.models import Plan, PlanActivity, Section
+from conferences.models import PlanActivity, Section
 from directory.models import AdministrativeUnit, User
 from indices.models import Component, Edition, EditionScope, Index, Result
-from tests.conftest import page_text
+from tests.conftest import draft_copy, page_text
 from tests.factories import AdministrativeUnitFactory, OrganisationFactory, PlanFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,7 +168,7 @@ def test_responsibilities_are_editable_by_a_drafter(client, demo):
 
 def test_insert_sentences_into_a_section(client, demo):
     drafter = User.objects.get(username="soanthao")
-    plan = Plan.objects.get(key="seed-002")
+    plan = draft_copy("seed-002")  # the demo issued seed 002 itself
     plan.drafting_unit = drafter.organisation
     plan.save()
     section = Section.objects.filter(plan=plan, parent=None).order_by("order").first()

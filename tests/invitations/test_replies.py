@@ -79,7 +79,7 @@ def _link_error(response, status, words):
     return text
 
 
-def test_tampered_expired_and_other_invitation_links_change_nothing(client, issued):
+def test_tampered_expired_and_other_invitation_links_change_nothing(client, issued, monkeypatch):
     first, second = Invitation.objects.filter(campaign=issued.campaign).order_by("pk")[:2]
     token = tokens.make_token(first)
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
@@ -91,13 +91,15 @@ def test_tampered_expired_and_other_invitation_links_change_nothing(client, issu
         _link_error(client.get(url), 403, "Đường dẫn trả lời không hợp lệ")
         _link_error(client.post(url, _reply_data()), 403, "Đường dẫn trả lời không hợp lệ")
     assert Reply.objects.count() == 0 and Delegate.objects.count() == 0
-    # After the conference the link has expired.
-    Conference.objects.filter(plan=issued.plan).update(starts_at=timezone.now() - datetime.timedelta(days=3))
-    text = _link_error(client.post(tokens.reply_path(first), _reply_data()), 410, "Đường dẫn trả lời đã hết hạn")
+    # After the conference the link has expired (three days after it: the issued plan itself cannot change).
+    conference = Conference.objects.get(plan=issued.plan)
+    later = (conference.ends_at or conference.starts_at) + datetime.timedelta(days=3)
+    with monkeypatch.context() as patched:
+        patched.setattr(timezone, "now", lambda: later)
+        text = _link_error(client.post(tokens.reply_path(first), _reply_data()), 410, "Đường dẫn trả lời đã hết hạn")
     assert "ngày hôm sau Hội nghị" in text
     assert Reply.objects.count() == 0
     # A revoked link (the organiser issued a new one).
-    Conference.objects.filter(plan=issued.plan).update(starts_at=timezone.now() + datetime.timedelta(days=3))
     old = tokens.reply_path(first)
     Invitation.objects.filter(pk=first.pk).update(token_version=2)
     _link_error(client.get(old), 403, "không còn hiệu lực")
