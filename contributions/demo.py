@@ -1,6 +1,7 @@
-"""Demo data: the contribution requests of the seed plans (run by
-``load_demo`` after the plans; running it again changes nothing). No mail
-is sent for them."""
+"""Demo data: the contribution requests of the demo plans (the seeds, and
+the issued copy of seed 000 that ``load_demo --invitations`` makes); run by
+``load_demo`` after the plans, running it again changes nothing. No mail is
+sent for them."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from .services import sync_requests
 
 
 def requests_load() -> int:
-    """Requests of every seed plan that asks for contributions; returns how many were created."""
+    """Requests of every demo plan that asks for contributions; returns how many were created."""
     created = 0
-    for plan in Plan.objects.filter(key__startswith="seed-").exclude(kind=PlanKind.CONCLUSION).order_by("key"):
+    for plan in Plan.objects.exclude(key=None).exclude(kind=PlanKind.CONCLUSION).order_by("key"):
         created += len(sync_requests(plan, notify=False).created)
     return created

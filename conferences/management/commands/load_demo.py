@@ -43,6 +43,7 @@ class Command(BaseCommand):
             from invitations.demo import invitations_load
 
             self.stdout.write(f"Demo invitations created: {invitations_load()}.")
+            self.stdout.write(f"Contribution requests of the issued copy: {requests_load()}.")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Log in at {url}"))
         for user, created in users:
