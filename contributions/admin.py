@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Booklet, ConclusionSending, ContributionFile, ContributionRequest
 
@@ -25,8 +26,25 @@ class ContributionRequestAdmin(admin.ModelAdmin):
 class BookletAdmin(admin.ModelAdmin):
     list_display = ["plan", "version", "state", "progress", "page_count", "built_at"]
     list_select_related = ["plan"]
-    readonly_fields = ["version", "sha256", "source_hash", "file", "state", "progress", "step", "error", "page_count", "built_at"]
+    # The file is private (no URL): its name only; the organisers download it from the board.
+    exclude = ["file"]
+    readonly_fields = [
+        "version",
+        "sha256",
+        "source_hash",
+        "file_name",
+        "state",
+        "progress",
+        "step",
+        "error",
+        "page_count",
+        "built_at",
+    ]
     raw_id_fields = ["plan", "requested_by"]
+
+    @admin.display(description=_("file"))
+    def file_name(self, booklet: Booklet) -> str:
+        return booklet.file.name
 
 
 @admin.register(ConclusionSending)

@@ -44,6 +44,7 @@ BAD_LINKS_PER_10_MINUTES = 20
 def _organiser_plan(request, plan_id: int) -> tuple[Plan, Campaign]:
     permissions.require_organiser(request.user)
     plan = get_object_or_404(Plan.objects.select_related("conference", "issuing_body"), pk=plan_id)
+    permissions.require_organiser(request.user, plan)
     if getattr(plan, "conference", None) is None:
         raise Http404
     return plan, services.campaign_for(plan)
@@ -51,12 +52,14 @@ def _organiser_plan(request, plan_id: int) -> tuple[Plan, Campaign]:
 
 def _organiser_invitation(request, pk: int) -> Invitation:
     permissions.require_organiser(request.user)
-    return get_object_or_404(
+    invitation = get_object_or_404(
         Invitation.objects.select_related(
             "campaign__plan__conference", "organisation", "inviter", "bridge_point", "mail", "parent__organisation"
         ),
         pk=pk,
     )
+    permissions.require_organiser(request.user, invitation.campaign.plan)
+    return invitation
 
 
 def _next(request) -> str:
@@ -79,7 +82,7 @@ def index(request):
         return redirect("invitations:mine")
     permissions.require_organiser(request.user)
     plans = (
-        Plan.objects.filter(state=PlanState.ISSUED, conference__isnull=False)
+        permissions.organised_plans(request.user, Plan.objects.filter(state=PlanState.ISSUED, conference__isnull=False))
         .select_related("issuing_body", "conference", "invitation_campaign")
         .order_by("-year", "-issue_date", "-id")
     )
@@ -211,6 +214,7 @@ def mails(request, plan_id: int):
 def mail_action(request, pk: int, action: str):
     permissions.require_organiser(request.user)
     mail = get_object_or_404(OutgoingMail, pk=pk)
+    permissions.require_organiser(request.user, _plan_of(mail))
     if action == "cancel":
         if outbox.cancel(mail):
             messages.success(request, _("The mail is cancelled."))
@@ -227,6 +231,17 @@ def mail_action(request, pk: int, action: str):
     else:
         raise Http404
     return redirect(_next(request) or "invitations:index")
+
+
+def _plan_of(mail: OutgoingMail) -> Plan | None:
+    """The plan a mail is about (a Giấy mời, a campaign's reminder, a
+    contribution request, a conclusion notice), or None."""
+    related = mail.related
+    if isinstance(related, Invitation):
+        return related.campaign.plan
+    if isinstance(related, Plan):
+        return related
+    return getattr(related, "plan", None)
 
 
 # --- Organiser: one invitation ----------------------------------------------------------------
@@ -584,7 +599,8 @@ def checkin_counts(request, plan_id: int):
 @require_POST
 def check_in(request, pk: int):
     permissions.require_organiser(request.user)
-    delegate = get_object_or_404(Delegate.objects.select_related("invitation__campaign"), pk=pk)
+    delegate = get_object_or_404(Delegate.objects.select_related("invitation__campaign__plan"), pk=pk)
+    permissions.require_organiser(request.user, delegate.invitation.campaign.plan)
     present = request.POST.get("present", "1") == "1"
     services.check_in(delegate, user=request.user, present=present)
     if request.headers.get("X-Requested-With") == "fetch":

@@ -9,4 +9,4 @@ register = template.Library()
 def invitations_link(context, plan):
     """The Invitations card of a plan's page, for the organiser of an issued conference plan."""
     user = context["request"].user
-    return {"plan": plan, "show": permissions.is_organiser(user) and services.can_invite(plan)}
+    return {"plan": plan, "show": permissions.is_organiser(user, plan) and services.can_invite(plan)}

@@ -185,11 +185,13 @@ def build_conference(
     days_ahead: int = 20,
     deadline_days: int = 10,
     post_reform=False,
+    before_issue=None,
 ) -> ConferenceSetup:
     """An issued plan of a hybrid conference: a hall with ``hall_units`` invited
     units and a district bridge point (one per district, “do UBND cấp huyện
     mời”) whose districts each have ``communes`` communes in the directory.
-    With ``post_reform`` the plan is two-tier: the per-unit point is at commune level."""
+    With ``post_reform`` the plan is two-tier: the per-unit point is at commune level.
+    ``before_issue(plan, issuer)`` may complete the plan while it can still change."""
     from conferences.models import BridgePoint
     from invitations.models import Campaign
     from tests.factories import (
@@ -295,6 +297,8 @@ def build_conference(
                     )
                 )
         commune_orgs[district.pk] = below
+    if before_issue is not None:
+        before_issue(plan, issuer)
     issue_plan(plan)
     campaign = Campaign.objects.create(
         plan=plan, reply_deadline=timezone.now() + datetime.timedelta(days=deadline_days), organiser_email="vanphong@example.org"

@@ -31,7 +31,7 @@ def log_out(page):
 
 def test_send_reply_dashboard_export_and_check_in(page, live_server, tmp_path):
     setup = build_conference(hall_units=2, districts=0)
-    organiser = UserFactory(role="clerk", username="vanphong")
+    organiser = UserFactory(role="clerk", username="vanphong", organisation=setup.issuer)
     unit = setup.hall_units[0]
     UserFactory(role="unit_office", username="so1", organisation=unit)
     base = live_server.url

@@ -93,7 +93,7 @@ def test_a_host_invites_three_units_and_their_replies_count_for_its_bridge_point
     assert (row.counts["total"], row.counts["yes"], row.counts["no"], row.counts["delegates"]) == (4, 3, 1, 6)
     other_row = next(r for r in board.by_point if r.host == setup.districts[1].name)
     assert other_row.counts["total"] == 1 and other_row.counts["delegates"] == 0
-    organiser = UserFactory(role="clerk")
+    organiser = UserFactory(role="clerk", organisation=setup.issuer)
     client.force_login(organiser)
     text = page_text(client.get(f"/giay-moi/ke-hoach/{setup.plan.pk}/").content)
     assert district.name in text and "do " + district.name + " mời" in text
@@ -169,7 +169,7 @@ def test_list_pages_cost_the_same_queries_for_3_and_30_rows(db, client):
 
     setup = build_conference(hall_units=0, districts=0)
     units = [OrganisationFactory(name=f"Sở Số {i}", kind="department", email=f"so{i}@example.org") for i in range(30)]
-    organiser = UserFactory(role="clerk")
+    organiser = UserFactory(role="clerk", organisation=setup.issuer)
     unit_user = UserFactory(role="unit_office", organisation=units[0])
     _answered_rows(setup, units[:3])
     few = _query_counts(client, setup, unit_user, organiser)
@@ -185,7 +185,7 @@ def test_delegate_export_is_in_vietnamese_order_and_name_cards_are_a_pdf(db, cli
     first, second = setup.campaign.invitations.order_by("pk")
     _reply(first, ("Trần Thị Bích", "Phó Giám đốc"), ("Nguyễn Văn An", "Chuyên viên"))
     _reply(second, ("Lê Văn Đức", "Giám đốc"), ("Nguyễn Thị Ánh", "Trưởng phòng"))
-    client.force_login(UserFactory(role="clerk"))
+    client.force_login(UserFactory(role="clerk", organisation=setup.issuer))
     response = client.get(f"/giay-moi/ke-hoach/{setup.plan.pk}/dai-bieu.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     names = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
@@ -211,7 +211,7 @@ def test_check_in_by_search_and_by_scanned_codes(db, client, django_capture_on_c
     invitation = setup.campaign.invitations.get()
     _reply(invitation, ("Trần Thị Bích", "Phó Giám đốc"), ("Nguyễn Văn An", "Chuyên viên"))
     bich, an = invitation.delegates.order_by("order")
-    client.force_login(UserFactory(role="clerk"))
+    client.force_login(UserFactory(role="clerk", organisation=setup.issuer))
     page = page_text(client.get(f"/giay-moi/ke-hoach/{setup.plan.pk}/diem-danh/?q=bich").content)
     assert "Trần Thị Bích" in page and "Nguyễn Văn An" not in page  # accent-insensitive search
     response = client.post(f"/giay-moi/dai-bieu/{bich.pk}/co-mat/", {"present": "1"}, headers={"X-Requested-With": "fetch"})

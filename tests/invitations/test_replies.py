@@ -155,7 +155,7 @@ def test_after_the_deadline_read_only_until_the_organiser_reopens(client, issued
     assert "Đã quá hạn trả lời" in page and "Gửi trả lời" not in page
     client.post(tokens.reply_path(invitation), _reply_data(names=(("Người Khác", ""),)))
     assert list(invitation.delegates.values_list("full_name", flat=True)) == ["Trần Thị Bích", "Nguyễn Văn An"]
-    organiser = UserFactory(role="clerk")
+    organiser = UserFactory(role="clerk", organisation=issued.issuer)
     client.force_login(organiser)
     client.post(f"/giay-moi/{invitation.pk}/reopen/")
     client.logout()
@@ -165,7 +165,7 @@ def test_after_the_deadline_read_only_until_the_organiser_reopens(client, issued
 
 def test_organiser_enters_a_reply_received_by_phone(client, issued):
     invitation = Invitation.objects.get(organisation=issued.hall_units[1])
-    organiser = UserFactory(role="clerk")
+    organiser = UserFactory(role="clerk", organisation=issued.issuer)
     client.force_login(organiser)
     response = client.post(
         f"/giay-moi/{invitation.pk}/", _reply_data(names=(("Phạm Thị Hoa", "Giám đốc"),), channel="phone", contact_name="")
