@@ -22,8 +22,10 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.shortcuts import resolve_url
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -94,7 +96,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 def outcome(response) -> int | str:
     if response.status_code == 302:
         target = urlsplit(response.url)
-        if target.path == reverse("login") and "next=" in target.query:
+        if target.path == resolve_url(settings.LOGIN_URL) and "next=" in target.query:
             return LOGIN
         if target.path == reverse("admin:login") and "next=" in target.query:
             return ADMIN_LOGIN
