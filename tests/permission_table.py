@@ -90,7 +90,10 @@ TABLE: dict[str, Case | list[Case]] = {
     "set_language": post(NONE, 302, anonymous=302, data={"language": "en"}),
     # --- Plans ------------------------------------------------------------------------------------
     "conferences:plan_list": get(NONE, 200),
-    "conferences:plan_new": get(NONE, 403, drafter=200),
+    "conferences:plan_new": [
+        get(NONE, 403, drafter=200),
+        post(NONE, 403, drafter=200, label="empty form: shown again"),
+    ],
     "conferences:plan_detail": [
         get(pk("issued"), 200, label="issued plan"),
         get(pk("draft"), 200, units=404, label=PLAN_P1_DRAFT),  # unit offices see issued plans only
@@ -103,6 +106,7 @@ TABLE: dict[str, Case | list[Case]] = {
     "conferences:plan_edit": [
         get(pk("draft", part="noi-dung"), 403, units=404, label=PLAN_P1_DRAFT),
         get(pk("own_draft", part="noi-dung"), 403, units=404, drafter=200, label=OWN_DRAFT),
+        post(pk("draft", part="noi-dung"), 403, units=404, label=PLAN_P1_DRAFT + ": save"),
     ],
     # --- Directory: drafters, clerks, administrators edit; reviewers read; unit offices nothing ----------------
     "directory:index": get(NONE, 403, readers=302),
@@ -127,8 +131,14 @@ TABLE: dict[str, Case | list[Case]] = {
     "directory:import_template": get(lambda w: {"kind": "ca-nhan", "extension": "csv"}, 403, editors=200),
     # --- Documents panel: staff ask for renderings; whoever sees the plan polls and downloads -------------
     "documents:render": post(lambda w: {"plan_id": w.issued.pk, "kind": "plan", "file_format": "pdf"}, 302, units=403),
-    "documents:status": get(pk("rendered"), 200),
-    "documents:download": get(pk("rendered"), 200),
+    "documents:status": [
+        get(pk("rendered"), 200, label="of the issued plan"),
+        get(pk("rendered_draft"), 200, units=404, label="of a draft: not for unit offices"),
+    ],
+    "documents:download": [
+        get(pk("rendered"), 200, label="of the issued plan"),
+        get(pk("rendered_draft"), 200, units=404, label="of a draft: not for unit offices"),
+    ],
     # --- Workflow ---------------------------------------------------------------------------------------
     "workflow:transition": [
         post(lambda w: {"pk": w.approved.pk, "slug": "ky"}, 403, units=404, signer=400, label="sign: the signer (no password)"),

@@ -193,6 +193,9 @@ def build_world() -> World:  # noqa: PLR0915 - one world, built in order
     workflow_services.comment(submitted, user=reviewer_1, text="Bổ sung kinh phí.", section_key="")
     approved = _set_state(_plan(committee, home_affairs, vice_chairman, subject="Kế hoạch đã duyệt"), PlanState.APPROVED)
     signed = _set_state(_plan(committee, home_affairs, vice_chairman, subject="Kế hoạch đã ký"), PlanState.SIGNED)
+    rendered_draft = RenderedFile(plan=draft, kind="plan", format="pdf", state="done", version=1, progress=100, sha256="4" * 64)
+    rendered_draft.file.save("du-thao.pdf", ContentFile(PDF), save=False)
+    rendered_draft.save()
     own_draft = _plan(committee_2, home_affairs_2, None, subject="Dự thảo của Sở Nội vụ tỉnh Thứ Hai")
 
     # The conclusion notice of the conference (issued), with a task assigned to unit A and its report.
@@ -248,6 +251,7 @@ def build_world() -> World:  # noqa: PLR0915 - one world, built in order
         "issued": issued,
         "issued_document": issued_document,
         "rendered": rendered,
+        "rendered_draft": rendered_draft,
         "campaign": setup.campaign,
         "invitation_a": invitation_a,
         "invitation_b": invitation_b,
