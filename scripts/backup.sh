@@ -32,15 +32,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-database_url="${DATABASE_URL:-}"
-case "$database_url" in
-  postgres://*|postgresql://*) ;;
-  *) echo "backup.sh: DATABASE_URL must name a PostgreSQL database (postgres://…); got '${database_url:-unset}'" >&2; exit 2 ;;
-esac
-var_dir="${VAR_DIR:-$PWD/var}"
-media_root="${MEDIA_ROOT:-$var_dir/media}"
-private_root="${PRIVATE_FILES_ROOT:-$var_dir/private}"
-signing_file="${SIGNING_PKCS12:-$var_dir/signing/organisation.p12}"
+# shellcheck source=scripts/storage-paths.sh
+source scripts/storage-paths.sh
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 target="$output/$stamp"

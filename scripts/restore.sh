@@ -30,15 +30,8 @@ done
 [ -n "$backup" ] || { echo "usage: scripts/restore.sh BACKUP_DIR [--force]" >&2; exit 2; }
 backup=$(cd "$backup" && pwd)
 
-database_url="${DATABASE_URL:-}"
-case "$database_url" in
-  postgres://*|postgresql://*) ;;
-  *) echo "restore.sh: DATABASE_URL must name a PostgreSQL database (postgres://…); got '${database_url:-unset}'" >&2; exit 2 ;;
-esac
-var_dir="${VAR_DIR:-$PWD/var}"
-media_root="${MEDIA_ROOT:-$var_dir/media}"
-private_root="${PRIVATE_FILES_ROOT:-$var_dir/private}"
-signing_file="${SIGNING_PKCS12:-$var_dir/signing/organisation.p12}"
+# shellcheck source=scripts/storage-paths.sh
+source scripts/storage-paths.sh
 
 say() { echo "restore.sh: $*" >&2; }
 
