@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so its 413 page has the session, the user and the CSP header; it
+    # still answers before anything reads the body.
+    "config.uploads.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,6 +129,16 @@ MEDIA_URL = "media/"
 # Uploaded contributions and booklets: outside the media path, served only by permission-checked views.
 PRIVATE_FILES_ROOT = Path(os.environ.get("PRIVATE_FILES_ROOT", VAR_DIR / "private"))
 CONTRIBUTION_MAX_BYTES = int(os.environ.get("CONTRIBUTION_MAX_MB", "20")) * 1024 * 1024
+
+# Upload limits (config/uploads.py). A request body over MAX_REQUEST_BODY_MB
+# (default: 40, or the contribution limit + 10 when that is larger) gets the
+# "too large" page (413); each upload form has its own, smaller limit.
+MB = 1024 * 1024
+MAX_REQUEST_BODY_BYTES = int(float(os.environ.get("MAX_REQUEST_BODY_MB") or max(40, CONTRIBUTION_MAX_BYTES // MB + 10)) * MB)
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("DATA_UPLOAD_MAX_MEMORY_MB", "2.5")) * MB)  # fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("FILE_UPLOAD_MAX_MEMORY_MB", "2.5")) * MB)  # larger: to a temp file
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000"))
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "10"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -145,7 +158,6 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Mail: Django 6.1 MAILERS. Default writes each message to var/mail/.
 MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL") or f"file://{VAR_DIR / 'mail'}", base_dir=BASE_DIR)}
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # links in e-mails
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hội nghị CCHC <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Address of the site in links sent by mail (reply links of the Giấy mời, downloads).

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from conferences import views as conference_views
 
+handler400 = "config.uploads.bad_request"  # too large a request: the 413 page
+
 urlpatterns = [
     path("", conference_views.dashboard, name="dashboard"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

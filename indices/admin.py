@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 
+from .forms import check_attachment
 from .models import Component, ComponentScore, Edition, FieldResponsibility, ImprovementTask, Index, ProgressReport, Result
 
 
@@ -83,8 +86,17 @@ class ImprovementTaskAdmin(admin.ModelAdmin):
     list_select_related = ["component", "task"]
 
 
+class ProgressReportAdminForm(forms.ModelForm):
+    def clean_attachment(self):
+        attachment = self.cleaned_data.get("attachment")
+        if isinstance(attachment, UploadedFile):  # a new file, not the one stored
+            check_attachment(attachment)
+        return attachment
+
+
 @admin.register(ProgressReport)
 class ProgressReportAdmin(admin.ModelAdmin):
+    form = ProgressReportAdminForm
     list_display = ["task", "organisation", "period", "percent", "submitted_at"]
     list_filter = ["period"]
     search_fields = ["text", "organisation__name"]

@@ -193,6 +193,22 @@ class InsertSentencesForm(forms.Form):
             field.widget.attrs.setdefault("class", "form-select form-select-sm")
 
 
+def check_attachment(upload):
+    """A progress report's attachment: PDF, DOCX, XLSX, PNG or JPG, at most 10 MB (also in the admin)."""
+    if not upload:
+        return None
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise forms.ValidationError(_("The file is larger than 10 MB."))
+    name = upload.name.lower()
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(name.endswith(ext) for ext in ATTACHMENT_EXTENSIONS) or not any(
+        head.startswith(sig) for sig in ATTACHMENT_SIGNATURES
+    ):
+        raise forms.ValidationError(_("Attach a PDF, DOCX, XLSX, PNG or JPG file."))
+    return upload
+
+
 class ProgressReportForm(forms.Form):
     period = forms.TypedChoiceField(label=_("Month reported on"), coerce=datetime.date.fromisoformat)
     text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
@@ -217,16 +233,4 @@ class ProgressReportForm(forms.Form):
         self.helper.attrs["enctype"] = "multipart/form-data"
 
     def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        if not upload:
-            return None
-        if upload.size > ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        name = upload.name.lower()
-        head = upload.read(8)
-        upload.seek(0)
-        if not any(name.endswith(ext) for ext in ATTACHMENT_EXTENSIONS) or not any(
-            head.startswith(sig) for sig in ATTACHMENT_SIGNATURES
-        ):
-            raise forms.ValidationError(_("Attach a PDF, DOCX, XLSX, PNG or JPG file."))
-        return upload
+        return check_attachment(self.cleaned_data.get("attachment"))

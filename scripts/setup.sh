@@ -31,6 +31,8 @@ else
   [ "$want_tests" = 1 ] && ! command -v chromium >/dev/null 2>&1 && missing+=(chromium)
   [ "$want_tests" = 1 ] && ! command -v pdftotext >/dev/null 2>&1 && missing+=(poppler-utils)
 fi
+# The backup/restore test runs pg_dump and pg_restore (any postgresql-client-NN will do).
+[ "$want_tests" = 1 ] && ! command -v pg_dump >/dev/null 2>&1 && missing+=(postgresql-client)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "Installing system packages: ${missing[*]}"

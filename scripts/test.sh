@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Second command of the README: the whole test suite (lint included).
+# Second command of the README: the whole test suite (lint and security checks included).
 # Locally it uses SQLite and skips what needs a missing service; with
 # CI=true it runs on PostgreSQL and Redis and a missing service fails.
 # Extra arguments go to pytest (e.g. scripts/test.sh -k seed).
@@ -13,4 +13,5 @@ if [ "${CI:-}" = "true" ]; then
 fi
 
 .venv/bin/ruff check .
+scripts/security.sh   # ruff's security rules and pip-audit (says NOT AUDITED when it cannot reach the service)
 .venv/bin/python -m pytest "$@"

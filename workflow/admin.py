@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from .forms import SignatureImageForm
 from .models import IssuedDocument, Notification, ReviewComment, ReviewStep, SignatureImage, SubmittedVersion, Transition
 
 
 @admin.register(SignatureImage)
 class SignatureImageAdmin(admin.ModelAdmin):
+    form = SignatureImageForm
     list_display = ["organisation", "kind", "person", "uploaded_at"]
     list_filter = ["kind"]
     autocomplete_fields = ["organisation", "person"]

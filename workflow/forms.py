@@ -1,12 +1,26 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from config import uploads
 from directory.models import Role, User
 
 CHAIN_LENGTH = 4
 MAX_UPLOAD = 30 * 1024 * 1024
+SIGNATURE_IMAGE_MAX_BYTES = 2 * 1024 * 1024
+
+
+class SignatureImageForm(forms.ModelForm):
+    """Admin: a signature or seal image is a PNG (transparent ground) of at most 2 MB."""
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):
+            uploads.check_size(image, SIGNATURE_IMAGE_MAX_BYTES)
+            uploads.check_type(image, uploads.PNG, "PNG")
+        return image
 
 
 def _helper(action: str, label, css_class: str = "btn-primary") -> FormHelper:
@@ -98,8 +112,8 @@ class VerifyForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 30 MB."))
+        uploads.check_size(upload, MAX_UPLOAD)
+        uploads.check_type(upload, uploads.PDF, "PDF")
         return upload
 
     def __init__(self, *args, action: str = "", **kwargs):
