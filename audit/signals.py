@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -45,6 +46,10 @@ def _locked_out(sender, request, username, ip_address=None, **kwargs):
 
 @receiver(post_delete, sender=AccessAttempt)
 def _unlocked(sender, instance, **kwargs):
+    """A locked username+address deleted: by an administrator, or expired.
+    (Attempts below the limit are also deleted by a successful login.)"""
+    if instance.failures_since_start < settings.AXES_FAILURE_LIMIT:
+        return
     record(
         Kind.UNLOCK,
         username=instance.username or "",

@@ -70,7 +70,7 @@ def _filename(extension: str) -> str:
 @login_required
 def export_csv(request):
     _admin_only(request)
-    _, events = _filtered(request)
+    events = _filtered(request)[1]
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 with a BOM
     writer = csv.writer(out)
@@ -86,7 +86,7 @@ def export_xlsx(request):
     _admin_only(request)
     from openpyxl import Workbook
 
-    _, events = _filtered(request)
+    events = _filtered(request)[1]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Security log"))
     for row in _rows(events):
