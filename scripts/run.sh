@@ -10,5 +10,6 @@ ADDRESS="${ADDRESS:-127.0.0.1:8000}"
 .venv/bin/python manage.py migrate --no-input -v 0
 .venv/bin/python manage.py load_demo --invitations --url "http://$ADDRESS/"
 echo
+echo "Two-factor code of a demo reviewer, clerk or admin: .venv/bin/python manage.py demo_otp_code <username>"
 echo "Serving at http://$ADDRESS/ (Ctrl+C to stop)"
 exec .venv/bin/python manage.py runserver "$ADDRESS"

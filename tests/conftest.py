@@ -2,6 +2,7 @@ import html
 import os
 import re
 import socket
+import time
 import unicodedata
 from pathlib import Path
 
@@ -116,3 +117,60 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+# --- Two-factor authentication in tests -------------------------------------------------
+#
+# ``Client.force_login(user)`` (used all over the suite, and by the permission
+# matrix) also marks the session verified by a second factor, as the code step
+# of the login would: with the user's confirmed device, or, for a role that
+# requires one, a device with the demo key created on the spot. Tests of the
+# second factor itself opt out with ``@pytest.mark.real_otp``.
+
+
+def verify_client_session(client, user) -> None:
+    """Mark ``client``'s session verified by a confirmed device of ``user``."""
+    from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+
+    from accounts.otp import give_demo_device, otp_required
+
+    device = next(iter(devices_for_user(user, confirmed=True)), None)
+    if device is None:
+        if not otp_required(user):
+            return
+        device = give_demo_device(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(request, monkeypatch):
+    if request.node.get_closest_marker("real_otp"):
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_client_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def otp_code(user) -> str:
+    """A code the user's (first) TOTP device accepts now and has not seen yet.
+
+    django-otp refuses a time step already used (``last_t``) and accepts one
+    step of drift: the code of the next step when the current one was used,
+    waiting for the next 30 seconds when even that one was."""
+    from django_otp.oath import hotp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+    now = int(time.time() - device.t0) // device.step
+    wanted = max(now, device.last_t + 1)
+    if wanted > now + device.tolerance:
+        time.sleep((wanted - device.tolerance) * device.step + device.t0 - time.time() + 0.1)
+    return f"{hotp(device.bin_key, wanted, digits=device.digits):0{device.digits}d}"

@@ -25,6 +25,7 @@ from .permission_world import ROLES
 
 LOGIN = "login"  # 302 to the login page, with ?next=
 ADMIN_LOGIN = "admin-login"  # 302 to the admin's login page
+SECOND_FACTOR = "2fa"  # 302 to the code step or the enrolment of two-factor authentication
 
 GROUPS = {
     "units": ("unit_a", "unit_b"),
@@ -88,6 +89,19 @@ TABLE: dict[str, Case | list[Case]] = {
     "login": get(NONE, 302, anonymous=200),  # signed-in users go on to the dashboard
     "logout": post(NONE, 302, anonymous=302),
     "set_language": post(NONE, 302, anonymous=302, data={"language": "en"}),
+    # --- Account security (2FA): every signed-in user, for their own account ----------------------------
+    "accounts:verify": get(NONE, 302, units=SECOND_FACTOR, drafter=SECOND_FACTOR),  # verified: on; no device: enrol
+    "accounts:enrol": get(NONE, 302, units=200, drafter=200),  # a first device without re-auth; others re-authenticate
+    "accounts:backup_codes": get(NONE, 302),  # nothing to show: back to the security page
+    "accounts:security": get(NONE, 200),
+    "accounts:add_device": post(NONE, 400, label="no password or code"),
+    "accounts:remove_device": post(NONE, 400, label="no device chosen"),
+    "accounts:regenerate_codes": post(NONE, 400, units=403, drafter=403, label="no app: no backup codes"),
+    "accounts:change_password": post(NONE, 400, label="empty form"),
+    # --- Security audit log: administrators only ----------------------------------------------------------
+    "audit:list": get(NONE, 403, admin=200),
+    "audit:export_csv": get(NONE, 403, admin=200),
+    "audit:export_xlsx": get(NONE, 403, admin=200),
     # --- Plans ------------------------------------------------------------------------------------
     "conferences:plan_list": get(NONE, 200),
     "conferences:plan_new": [
@@ -242,8 +256,11 @@ TABLE: dict[str, Case | list[Case]] = {
 
 def admin(default=200, **roles) -> dict:
     """Expected statuses of an admin page: the superuser gets ``default``,
-    every other role (and anonymous) the admin's login page."""
-    return _expected(ADMIN_LOGIN, {"anonymous": ADMIN_LOGIN, "admin": default, **roles})
+    every other role (and anonymous) the admin's login page. The admin needs a
+    verified second factor from everyone: users without one (unit offices and
+    drafters have none in the world) are sent to the code step first."""
+    no_device = {"units": SECOND_FACTOR, "drafter": SECOND_FACTOR}
+    return _expected(ADMIN_LOGIN, {"anonymous": ADMIN_LOGIN, **no_device, "admin": default, **roles})
 
 
 def admin_get(kwargs, default=200, *, label="", **roles) -> Case:
@@ -272,6 +289,13 @@ RECORD = {"add": 403, "delete": 403}
 FROZEN = {"delete": 403}  # the first object belongs to the issued plan
 
 ADMIN_MODELS: dict[str, dict] = {
+    # Security records: the audit log is append-only, axes' logs are written by logins only.
+    "audit.auditevent": RECORD,
+    "axes.accessattempt": {"add": 403},  # deleting an attempt unlocks
+    "axes.accessfailurelog": {"add": 403},
+    "axes.accesslog": {"add": 403},
+    "otp_static.staticdevice": {},
+    "otp_totp.totpdevice": {},
     "auth.group": {},
     "directory.administrativeunit": {},
     "directory.organisation": {},
@@ -332,8 +356,14 @@ def _admin_model_entries() -> dict[str, Case]:
 TABLE.update(
     {
         "admin:index": admin_get(NONE),
-        "admin:login": admin_get(NONE, 302, anonymous=200, units=200, drafter=200, leaders=200, clerk=200),
-        "admin:logout": Case("POST", NONE, _expected(302, {"anonymous": 302})),  # to the admin index, then its login
+        # The admin's own login page is replaced by a redirect to the one login page (with its
+        # lockout and second factor): "quan-tri/login/" comes first and shadows "admin:login".
+        "admin:login": admin_get(NONE, 302, anonymous=302, leaders=302, clerk=302),
+        "quan-tri/login/": admin_get(NONE, 302, anonymous=302, leaders=302, clerk=302),
+        # To the admin index, then its login; without a verified second factor no POST reaches the admin.
+        "admin:logout": Case("POST", NONE, _expected(302, {"anonymous": 302, "units": 403, "drafter": 403})),
+        "admin:otp_totp_totpdevice_config": admin_get(lambda w: {"pk": first("otp_totp.totpdevice")(w).pk}),
+        "admin:otp_totp_totpdevice_qrcode": admin_get(lambda w: {"pk": first("otp_totp.totpdevice")(w).pk}),
         "admin:password_change": admin_get(NONE),
         "admin:password_change_done": admin_get(NONE),
         "admin:autocomplete": admin_get(NONE, 403, label="no model named"),

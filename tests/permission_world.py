@@ -281,6 +281,20 @@ def build_world() -> World:  # noqa: PLR0915 - one world, built in order
         "notification": notification,
         "signature_image": signature_image,
     }
+    # Security records the admin lists: a lockout, the login logs, an audit event, the signer's devices.
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from audit.models import Kind
+    from audit.services import record
+
+    AccessAttempt.objects.create(username="khach", ip_address="203.0.113.7", user_agent="test", failures_since_start=5)
+    AccessFailureLog.objects.create(username="khach", ip_address="203.0.113.7", user_agent="test", locked_out=True)
+    AccessLog.objects.create(username=users["signer"].username, ip_address="203.0.113.8", user_agent="test")
+    record(Kind.LOGIN_FAILED, username="khach", detail={"reason": "matrix world"})
+    TOTPDevice.objects.create(user=users["signer"], name="Điện thoại", confirmed=True)
+    StaticDevice.objects.create(user=users["signer"], name="Mã dự phòng", confirmed=True)
     return World(users=users, objects=objects)
 
 

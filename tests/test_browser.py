@@ -20,10 +20,25 @@ def demo_site(live_server):
 
 
 def log_in(page, base_url, username="soanthao", password="HoiNghi@2026"):
+    """Username and password, then the code step when the user has one: the
+    code is computed from the device's key (the demo key; a user of a role
+    that requires a second factor and has none gets a demo device first)."""
+    from accounts.otp import give_demo_device, has_device, needs_second_factor
+    from directory.models import User
+    from tests.conftest import otp_code
+
+    user = User.objects.filter(username=username).first()
+    code_step = user is not None and user.check_password(password) and needs_second_factor(user)
+    if code_step and not has_device(user):
+        give_demo_device(user)
     page.goto(f"{base_url}/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+    if code_step:
+        page.get_by_label("Mã xác thực").fill(otp_code(user))
+        page.get_by_role("button", name="Xác nhận").click()
+        expect(page.get_by_label("Mã xác thực")).to_have_count(0)
 
 
 def open_plan_list(page):

@@ -29,7 +29,7 @@ from django.shortcuts import resolve_url
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .permission_table import ADMIN_LOGIN, LOGIN, TABLE, Case
+from .permission_table import ADMIN_LOGIN, LOGIN, SECOND_FACTOR, TABLE, Case
 from .permission_world import ROLES, build_world
 
 
@@ -100,6 +100,8 @@ def outcome(response) -> int | str:
             return LOGIN
         if target.path == reverse("admin:login") and "next=" in target.query:
             return ADMIN_LOGIN
+        if target.path in (reverse("accounts:verify"), reverse("accounts:enrol")):
+            return SECOND_FACTOR
     return response.status_code
 
 

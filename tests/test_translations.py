@@ -21,6 +21,8 @@ SOURCES = [
     "registers",
     "workflow",
     "contributions",
+    "accounts",
+    "audit",
     "templates",
     "locale",
     "manage.py",

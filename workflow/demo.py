@@ -83,7 +83,7 @@ def workflow_load() -> list[Plan]:
         services.submit(plan, user=drafter)
         services.forward(plan, user=director, comment="Đồng ý, trình Lãnh đạo UBND tỉnh.")
         services.approve(plan, user=signer)
-        services.sign(plan, user=signer, check_password=False)
-        services.issue(plan, user=clerk, on=day)
+        services.sign(plan, user=signer, reauthenticate=False)
+        services.issue(plan, user=clerk, on=day, reauthenticate=False)
         issued.append(plan)
     return issued

@@ -89,12 +89,32 @@ class TransitionForm(forms.Form):
         self.helper = _helper(action, label, css_class)
 
 
-class SignForm(TransitionForm):
+class ReauthenticatedForm(TransitionForm):
+    """Signing and issuing: confirmed with the password and a current code."""
+
     password = forms.CharField(
         label=_("Your password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("Signing is your decision: confirm it with your password."),
     )
+    otp_token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "off"}),
+        help_text=_("The 6 digits the app shows now (or a backup code)."),
+    )
+
+
+class SignForm(ReauthenticatedForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = _("Signing is your decision: confirm it with your password and a code.")
+
+
+class IssueForm(ReauthenticatedForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = _("Issuing signs the document digitally: confirm it with your password and a code.")
 
 
 class CommentForm(forms.Form):

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import reauth
+from audit import services as audit
 from conferences.cloning import clone_plan
 from conferences.models import Plan, PlanActivity, PlanState
 from conferences.selectors import plan_document_for_system
@@ -222,25 +224,49 @@ def approve(plan: Plan, *, user, comment: str = "") -> Transition:
     return transition
 
 
-@transaction.atomic
-def sign(plan: Plan, *, user, password: str = "", check_password: bool = True, comment: str = "") -> Transition:
-    """The signer signs the approved plan in the app (confirming with their password)."""
-    plan = _locked(plan)
-    _check(user, plan, Action.SIGN)
-    if check_password and not user.check_password(password):
-        raise ValidationError(_("The password is not correct."))
-    transition = _move(plan, Action.SIGN, user, comment=comment)
-    notify(clerks_for(plan), transition=transition)
+def _reauthenticate(user, plan: Plan, action: str, *, password: str, code: str) -> None:
+    """Password and a current code of the user's second factor, right before
+    signing or issuing (checked outside the transaction: a failure is audited)."""
+    _check(user, Plan.objects.select_related("issuing_body", "signer").get(pk=plan.pk), action)
+    reauth.confirm(user, password=password, code=code, purpose=action)
+
+
+def sign(
+    plan: Plan, *, user, password: str = "", otp_token: str = "", reauthenticate: bool = True, comment: str = ""
+) -> Transition:
+    """The signer signs the approved plan in the app, confirming with the
+    password and a code of the authenticator app. ``reauthenticate=False``
+    only where no person is at the keyboard (demo data, tests)."""
+    if reauthenticate:
+        _reauthenticate(user, plan, Action.SIGN, password=password, code=otp_token)
+    with transaction.atomic():
+        plan = _locked(plan)
+        _check(user, plan, Action.SIGN)
+        transition = _move(plan, Action.SIGN, user, comment=comment)
+        audit.record(audit.Kind.SIGN, actor=user, obj=plan, detail={"reauthenticated": reauthenticate})
+        notify(clerks_for(plan), transition=transition)
     return transition
 
 
-def issue(plan: Plan, *, user, on: datetime.date | None = None) -> IssuedDocument:
+def issue(
+    plan: Plan,
+    *,
+    user,
+    password: str = "",
+    otp_token: str = "",
+    reauthenticate: bool = True,
+    on: datetime.date | None = None,
+) -> IssuedDocument:
     """Number, date, render, sign and store the plan; then it is issued and frozen.
 
-    The number comes from the issuing body's register for the plan's type and
+    The clerk confirms with the password and a code of the authenticator app
+    (``reauthenticate=False`` only where no person is at the keyboard). The
+    number comes from the issuing body's register for the plan's type and
     the year of ``on`` (today, Vietnam time), inside this transaction: if
     anything fails, nothing is stored and the number is given again."""
     on = on or timezone.localdate()
+    if reauthenticate:
+        _reauthenticate(user, plan, Action.ISSUE, password=password, code=otp_token)
     with transaction.atomic():
         plan = _locked(plan)
         _check(user, plan, Action.ISSUE)
@@ -277,6 +303,12 @@ def issue(plan: Plan, *, user, on: datetime.date | None = None) -> IssuedDocumen
         try:
             issued.save()
             transition = _move(plan, Action.ISSUE, user, comment=plan.number_display)
+            audit.record(
+                audit.Kind.ISSUE,
+                actor=user,
+                obj=plan,
+                detail={"number": plan.number_display, "sha256": issued.sha256, "reauthenticated": reauthenticate},
+            )
             notify([*drafters_of(plan), *reviewers_of(plan), *signers_of(plan)], transition=transition, action_needed=False)
         except BaseException:
             issued.file.storage.delete(issued.file.name)

@@ -21,7 +21,7 @@ from conferences.selectors import plans_visible_to
 from conferences.views import render_plan_detail
 
 from . import permissions, services
-from .forms import CommentForm, ReviewChainForm, SignForm, TransitionForm, VerifyForm
+from .forms import CommentForm, IssueForm, ReviewChainForm, SignForm, TransitionForm, VerifyForm
 from .models import Action, IssuedDocument, SubmittedVersion
 from .selectors import notifications_of
 from .verification import check_file
@@ -48,7 +48,7 @@ def _plan(request, pk: int) -> Plan:
 def transition_form(plan: Plan, action: str, data=None) -> TransitionForm:
     slug = SLUG_OF[action]
     label, css_class, comment_required = TRANSITIONS[slug][2:]
-    form_class = SignForm if action == Action.SIGN else TransitionForm
+    form_class = {Action.SIGN: SignForm, Action.ISSUE: IssueForm}.get(action, TransitionForm)
     return form_class(
         data,
         prefix=slug,
@@ -71,8 +71,9 @@ def transition(request, pk: int, slug: str):
     form = transition_form(plan, action, request.POST)
     if form.is_valid():
         options = {"user": request.user}
-        if action == Action.SIGN:
+        if action in (Action.SIGN, Action.ISSUE):
             options["password"] = form.cleaned_data["password"]
+            options["otp_token"] = form.cleaned_data["otp_token"]
         if action != Action.ISSUE:
             options["comment"] = form.cleaned_data["comment"]
         try:

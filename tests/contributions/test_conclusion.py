@@ -91,9 +91,9 @@ def test_notice_goes_through_review_and_signing_and_its_tasks_reach_the_units(
     workflow.submit(notice, user=users["soanthao"])
     workflow.forward(notice, user=users["giamdoc"], comment="Đồng ý.")
     workflow.approve(notice, user=users["lanhdao"])
-    workflow.sign(notice, user=users["lanhdao"], check_password=False)
+    workflow.sign(notice, user=users["lanhdao"], reauthenticate=False)
     with django_capture_on_commit_callbacks(execute=True):
-        issued = workflow.issue(notice, user=users["vanthu"], on=datetime.date(2024, 6, 10))
+        issued = workflow.issue(notice, user=users["vanthu"], on=datetime.date(2024, 6, 10), reauthenticate=False)
     notice.refresh_from_db()
     assert notice.state == PlanState.ISSUED and notice.number_display == "01/TB-UBND"
     assert [t.action for t in notice.transitions.order_by("at", "id")] == ["submit", "forward", "approve", "sign", "issue"]

@@ -157,6 +157,7 @@ def test_seed_003_late_upload_refused_without_the_organisers_permission(demo, cl
     assert request.status() == "submitted_late"
 
     freeze(datetime.datetime(2022, 7, 1, 8, 0, tzinfo=VN))  # the permission has run out
+    client.force_login(office)  # three days later: the idle session expired
     response = client.post(
         reverse("contributions:request_detail", args=[request.pk]), {"file": _upload("tu-phap-2.pdf", make_pdf("Bản mới"))}
     )

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from directory.models import Organisation
 from tests.directory.files import ORGANISATION_HEADER, SNV_ROW, UBND_ROW, csv_bytes
 from tests.factories import AdministrativeUnitFactory, OrganisationFactory, UserFactory
+from tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,10 +21,7 @@ def short_timeouts(page):
 def site(live_server, page):
     AdministrativeUnitFactory(code="L-P49", name="Tỉnh Quảng Nam", short_name="Quảng Nam")
     UserFactory(username="vanthu", role="clerk")
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill("vanthu")
-    page.get_by_label("Mật khẩu").fill("secret-pass-123")
-    page.get_by_role("button", name="Đăng nhập").click()
+    log_in(page, live_server.url, "vanthu", "secret-pass-123")  # with the clerk's two-factor code
     return live_server.url
 
 

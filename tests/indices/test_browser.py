@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from directory.models import AdministrativeUnit
 from indices.models import ComponentScore, Result
 from indices.sentences import vn_number
+from tests.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,10 +40,7 @@ def test_profile_charts_render_and_tables_match_the_data(page, demo_site, tmp_pa
     # Script errors and CSP refusals (the favicon's 404 is not ours to check here).
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None)
-    page.goto(f"{demo_site}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill("lanhdao")
-    page.get_by_label("Mật khẩu").fill("HoiNghi@2026")
-    page.get_by_role("button", name="Đăng nhập").click()
+    log_in(page, demo_site, "lanhdao")  # with the leader's two-factor code
     quang_nam = AdministrativeUnit.objects.get(code="L-P49")
     page.goto(f"{demo_site}/chi-so/don-vi/{quang_nam.pk}/par-index/?nam=2021")
 

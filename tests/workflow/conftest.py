@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from accounts.otp import give_demo_device, otp_required
 from conferences.models import Plan, PlanState
 from tests.factories import (
     AgendaItemFactory,
@@ -77,12 +78,12 @@ class World:
 
     def signed(self, plan: Plan | None = None) -> Plan:
         plan = plan or self.approved()
-        services.sign(plan, user=self.users["signer"], password=PASSWORD)
+        services.sign(plan, user=self.users["signer"], reauthenticate=False)  # tests/accounts test the re-authentication
         return plan
 
     def issued(self, plan: Plan | None = None, **kwargs) -> Plan:
         plan = self.signed(plan)
-        services.issue(plan, user=self.users["clerk"], **kwargs)
+        services.issue(plan, user=self.users["clerk"], reauthenticate=False, **kwargs)
         plan.refresh_from_db()
         assert plan.state == PlanState.ISSUED
         return plan
@@ -112,4 +113,7 @@ def world(db) -> World:
         "clerk": UserFactory(username="vanthu", role="clerk", organisation=office, email="vanthu@example.org"),
         "admin": UserFactory(username="quantri", role="admin", is_superuser=True, is_staff=True),
     }
+    for user in users.values():  # reviewers, clerks and admins have an authenticator app (the demo key)
+        if user is not None and otp_required(user):
+            give_demo_device(user)
     return World(committee, office, home_affairs, other, users)

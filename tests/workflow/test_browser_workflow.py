@@ -14,8 +14,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conferences.models import Plan
-from tests.conftest import collapse, draft_copy
+from directory.models import User
+from tests.conftest import collapse, draft_copy, otp_code
 from tests.documents.pdfutil import pdftotext
+from tests.test_browser import log_in as shared_log_in
 from workflow import signing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,11 +38,14 @@ def timeouts(page):
 
 
 def log_in(page, base, username):
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    shared_log_in(page, base, username, PASSWORD)  # with the code step for reviewers and clerks
     expect(page.get_by_role("heading", name=re.compile("Xin chào"))).to_be_visible()
+
+
+def confirm(form, username):
+    """Password and a fresh code of the user's authenticator app (the demo key)."""
+    form.get_by_label("Mật khẩu của đồng chí").fill(PASSWORD)
+    form.get_by_label("Mã từ ứng dụng xác thực").fill(otp_code(User.objects.get(username=username)))
 
 
 def log_out(page):
@@ -116,7 +121,7 @@ def test_draft_to_issued_and_signed_in_the_browser(page, site):
     open_waiting(page, plan)
     act(page, "phe-duyet", "Phê duyệt", message="Hoàn tất: đã phê duyệt.")
     form = page.locator("form[action$='/chuyen/ky/']")
-    form.get_by_label("Mật khẩu của đồng chí").fill(PASSWORD)
+    confirm(form, "lanhdao")
     form.get_by_role("button", name="Ký").click()
     expect(page.get_by_role("alert").filter(has_text="Hoàn tất: đã ký.")).to_be_visible()
     log_out(page)
@@ -124,6 +129,7 @@ def test_draft_to_issued_and_signed_in_the_browser(page, site):
     # The clerk issues it: number and date, rendered and signed.
     log_in(page, base, "vanthu")
     open_waiting(page, plan)
+    confirm(page.locator("form[action$='/chuyen/ban-hanh/']"), "vanthu")
     act(page, "ban-hanh", "Ban hành (cấp số, ngày)", message="Hoàn tất: đã ban hành.")
     today = timezone.localdate()
     issued_text = f"Đã ban hành số 01/KH-UBND ngày {today:%d/%m/%Y}, đã ký số."

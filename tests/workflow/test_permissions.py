@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from conferences.models import Plan
+from tests.conftest import otp_code
 from workflow import services
 from workflow.models import IssuedDocument, Notification, ReviewComment, ReviewStep, SubmittedVersion, Transition
 
@@ -50,8 +51,8 @@ CASES = {
     "return": ("tra-lai", _submitted, {"tra-lai-comment": "Đề nghị sửa mục I."}, {"reviewer"}),
     "reopen": ("soan-lai", _returned, {}, {"drafter"}),
     "approve": ("phe-duyet", _at_last_step, {}, {"reviewer"}),
-    "sign": ("ky", lambda world: world.approved(), {"ky-password": PASSWORD}, {"signer"}),
-    "issue": ("ban-hanh", lambda world: world.signed(), {}, {"clerk"}),
+    "sign": ("ky", lambda world: world.approved(), {"ky-password": PASSWORD}, {"signer"}),  # + the signer's code
+    "issue": ("ban-hanh", lambda world: world.signed(), {"ban-hanh-password": PASSWORD}, {"clerk"}),  # + the clerk's code
     "review chain": (None, lambda world: world.plan(), {}, {"drafter"}),
     "comment": (None, _submitted, {"section": "", "text": "Ý kiến."}, {"reviewer", "signer"}),
     "correction": (None, _issued, {}, {"drafter"}),
@@ -69,6 +70,9 @@ def _url(case: str, plan) -> str:
 def _data(case: str, world) -> dict:
     if case == "review chain":
         return {"reviewer_1": world.users["signer"].pk, "reviewer_2": world.users["reviewer"].pk}
+    if case in ("sign", "issue"):  # re-authentication: the password and a fresh code of the one who may act
+        slug, actor = CASES[case][0], world.users["signer" if case == "sign" else "clerk"]
+        return {**CASES[case][2], f"{slug}-otp_token": otp_code(actor)}
     return CASES[case][2]
 
 

@@ -19,7 +19,7 @@ from pyhanko_certvalidator import ValidationContext
 from conferences.models import Plan, PlanActivity, PlanState, Section
 from documents import services as documents
 from documents.models import RenderedFile
-from tests.conftest import collapse
+from tests.conftest import collapse, otp_code
 from tests.documents.pdfutil import pdfinfo_meta, pdftotext
 from workflow import services, signing
 from workflow.models import IssuedDocument, Notification, ReviewComment, SubmittedVersion, Transition
@@ -62,10 +62,12 @@ def test_draft_to_issued_with_a_return(world, django_capture_on_commit_callbacks
     assert Notification.objects.filter(recipient=users["signer"], plan=plan, action_needed=True).count() == 1
     services.approve(plan, user=users["signer"])
     with pytest.raises(ValidationError):
-        services.sign(plan, user=users["signer"], password="wrong")
-    services.sign(plan, user=users["signer"], password=PASSWORD)
+        services.sign(plan, user=users["signer"], password="wrong", otp_token=otp_code(users["signer"]))
+    services.sign(plan, user=users["signer"], password=PASSWORD, otp_token=otp_code(users["signer"]))
     assert Notification.objects.filter(recipient=users["clerk"], plan=plan, action_needed=True).count() == 1
-    issued = services.issue(plan, user=users["clerk"], on=datetime.date(2026, 3, 5))
+    issued = services.issue(
+        plan, user=users["clerk"], password=PASSWORD, otp_token=otp_code(users["clerk"]), on=datetime.date(2026, 3, 5)
+    )
 
     plan.refresh_from_db()
     assert (plan.state, plan.number, plan.issue_date, plan.year) == (PlanState.ISSUED, 1, datetime.date(2026, 3, 5), 2026)
@@ -154,12 +156,12 @@ def test_a_failed_issuance_stores_nothing_and_gives_the_number_again(world, monk
 
     monkeypatch.setattr(signing, "sign_pdf", broken)
     with pytest.raises(RuntimeError):
-        services.issue(plan, user=world.users["clerk"], on=datetime.date(2026, 4, 1))
+        services.issue(plan, user=world.users["clerk"], on=datetime.date(2026, 4, 1), reauthenticate=False)
     plan.refresh_from_db()
     assert (plan.state, plan.number, plan.issue_date) == (PlanState.SIGNED, None, None)
     assert not IssuedDocument.objects.exists()
     monkeypatch.undo()
-    issued = services.issue(plan, user=world.users["clerk"], on=datetime.date(2026, 4, 1))
+    issued = services.issue(plan, user=world.users["clerk"], on=datetime.date(2026, 4, 1), reauthenticate=False)
     assert issued.number_display == "01/KH-UBND"  # no gap
 
 

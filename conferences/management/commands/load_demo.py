@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.demo import devices_load
 from conferences.demo.loader import plans_load
 from contributions.demo import requests_load
 from directory.demo import users_load
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             users = users_load(password=password)
             director = director_load(password=password)
             users += [director] if director else []
+            devices_load([user for user, _ in users])
             issued = workflow_load()
             requests = requests_load()
         self.stdout.write(
@@ -49,3 +51,7 @@ class Command(BaseCommand):
         for user, created in users:
             shown = password if created else "(unchanged)"
             self.stdout.write(f"  {user.username:<10} {shown:<14} {user.get_role_display()}")
+        self.stdout.write(
+            "Reviewers, clerks and administrators also need a two-factor code: the demo accounts share the demo "
+            "authenticator key (README); print the current code with `python manage.py demo_otp_code <username>`."
+        )
