@@ -18,3 +18,5 @@ urlpatterns = [
     path("tham-luan/", include("contributions.urls")),
     path("quan-tri/", admin.site.urls),
 ]
+
+handler500 = "config.errors.server_error"
