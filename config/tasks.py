@@ -28,9 +28,12 @@ BROKER_ERRORS = (KombuOperationalError, RedisConnectionError, RedisTimeoutError,
 
 def send_now(task, *args, countdown: float | None = None, **kwargs) -> bool:
     """Send ``task(*args, **kwargs)``; ``False`` (logged) when the broker cannot be reached."""
+    # ignore_result: the outcome is in the row. Without it, sending subscribes to
+    # the Redis result store, whose consumer gives up for good (RuntimeError,
+    # "the Celery application must be restarted") after Redis was down once.
     options = {"countdown": countdown} if countdown is not None else {}
     try:
-        task.apply_async(args=args, kwargs=kwargs, **options)
+        task.apply_async(args=args, kwargs=kwargs, ignore_result=True, **options)
     except BROKER_ERRORS as error:
         logger.warning("Broker unavailable, %s%r waits in its row for the sweeper: %s", task.name, args, error)
         return False
