@@ -20,6 +20,12 @@ from tests.workflow.conftest import world  # noqa: F401 (fixture)
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
+def require_postgresql() -> None:
+    from django.db import connection
+
+    require_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL=postgres://… (a worker shares the data)")
+
+
 def wait_for_port(port: int, *, open_: bool = True, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,12 +19,11 @@ from documents.models import RenderedFile, RenderState
 from invitations import outbox
 from invitations import services as invitation_services
 from invitations.models import Invitation, IssueJob, JobState, MailState, OutgoingMail
-from tests.conftest import require_service
 from tests.invitations.conftest import build_conference
 from tests.workflow.conftest import PASSWORD
 from workflow import services as workflow_services
 
-from .conftest import start_worker, wait_until
+from .conftest import require_postgresql, start_worker, wait_until
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +43,7 @@ def mails_to(address: str) -> list[OutgoingMail]:
 def test_work_waits_in_rows_while_redis_is_down_and_is_done_once_after(
     world, smtp, private_redis, celery_on_private_redis, settings, client, tmp_path
 ):
-    require_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL=postgres://… (the worker shares the data)")
+    require_postgresql()
     settings.MEDIA_ROOT = tmp_path / "media"
     drafter, clerk = world.users["drafter"], world.users["clerk"]
     plan = world.with_chain(world.plan())
