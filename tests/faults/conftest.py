@@ -79,10 +79,9 @@ def private_redis(tmp_path):
 
 
 def reset_connections(app) -> None:
-    """Forget the broker connections made with the previous broker URL."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Forget the broker connections made with the previous broker URL (not
+    closing them: kombu's registry shares that pool with whoever uses the URL next)."""
+    app._pool = None
     app.amqp._producer_pool = None
     app._backend_cache = None
     app._local.__dict__.pop("backend", None)
