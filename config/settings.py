@@ -82,6 +82,7 @@ MIDDLEWARE = [
     # Last, so its 413 page has the session, the user and the CSP header; it
     # still answers before anything reads the body.
     "config.uploads.RequestSizeLimitMiddleware",
+    "config.errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -233,6 +234,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_IMPORTS = ("config.jobs",)  # the job sweeper (config is not an app)
+# A broker that is down must not hold a web request: connect quickly, retry
+# a publish once, then give up (config/tasks.py logs it; the job's row stays
+# queued and the sweepers below send it again).
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Document rendering has its own queue: run workers with -Q celery,documents.
 CELERY_TASK_ROUTES = {
     "documents.tasks.*": {"queue": "documents"},
@@ -242,9 +251,15 @@ CELERY_TASK_ROUTES = {
 # Celery beat: the mail outbox sweeper and the reply reminders (invitations app).
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "invitations.tasks.sweep_outbox_task", "schedule": 60.0},
+    "jobs-sweep": {"task": "config.jobs.sweep_jobs_task", "schedule": 60.0},
     "invitation-reminders": {"task": "invitations.tasks.send_reminders_task", "schedule": 15 * 60.0},
     "contribution-reminders": {"task": "contributions.tasks.send_reminders_task", "schedule": 60 * 60.0},
 }
+# Job rows (renderings, Giấy mời issuance, booklets) queued and not started
+# after JOB_REQUEUE_AFTER seconds, or running without a heartbeat for
+# JOB_STALE_AFTER seconds (the worker died), are sent to a worker again.
+JOB_REQUEUE_AFTER = float(os.environ.get("JOB_REQUEUE_AFTER", "120"))
+JOB_STALE_AFTER = float(os.environ.get("JOB_STALE_AFTER", "600"))
 # WeasyPrint (documents queue) grows slowly over hundreds of renders: recycle worker processes.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))
 

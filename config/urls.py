@@ -26,3 +26,5 @@ urlpatterns = [
     path("quan-tri/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("quan-tri/", admin.site.urls),
 ]
+
+handler500 = "config.errors.server_error"

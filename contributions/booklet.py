@@ -245,9 +245,12 @@ def _update(booklet_id: int, **fields) -> None:
 
 def build(booklet_id: int) -> dict:
     """Build (or, when nothing changed since, keep) the booklet of a plan."""
+    from config import jobs
+
+    if not jobs.claim(Booklet, booklet_id, progress=2, error="", step=""):  # another message has it, or it is done
+        return {"id": booklet_id, "skipped": True}
     booklet = Booklet.objects.select_related("plan__issuing_body").get(pk=booklet_id)
     plan = booklet.plan
-    _update(booklet_id, state=BookletState.RUNNING, progress=2, error="", step="")
 
     def progress(percent: int, what: str) -> None:
         _update(booklet_id, progress=min(percent, 99), step=what[:200])
@@ -267,6 +270,8 @@ def build(booklet_id: int) -> dict:
 
     with transaction.atomic():
         booklet = Booklet.objects.select_for_update().get(pk=booklet_id)
+        if booklet.state != BookletState.RUNNING:  # taken back by the sweeper meanwhile: its run writes the file
+            return {"id": booklet_id, "skipped": True}
         old_name = booklet.file.name if booklet.file else ""
         booklet.version += 1
         booklet.file.save(f"tai-lieu-hoi-nghi-{plan.pk}-v{booklet.version}.pdf", ContentFile(data), save=False)

@@ -337,6 +337,8 @@ def send_due_reminders(today: datetime.date | None = None) -> int:
 
 def request_booklet(plan: Plan, *, user) -> Booklet:
     """Queue the booklet build (on commit) unless one is under way."""
+    from config.tasks import dispatch
+
     from .tasks import build_booklet_task
 
     if not permissions.is_organiser(user, plan):
@@ -349,7 +351,7 @@ def request_booklet(plan: Plan, *, user) -> Booklet:
         booklet.state, booklet.progress, booklet.error, booklet.step = BookletState.QUEUED, 0, "", ""
         booklet.requested_by, booklet.requested_at = user, now
         booklet.save()
-        build_booklet_task.delay_on_commit(booklet.pk)
+        dispatch(build_booklet_task, booklet.pk)
     return booklet
 
 

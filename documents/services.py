@@ -143,6 +143,8 @@ def build(plan_id: int, kind: str, file_format: str, progress=None) -> tuple[str
 
 def request_rendering(*, plan, kind: str, file_format: str, user) -> RenderedFile:
     """Queue a rendering (on commit) unless one is already under way."""
+    from config.tasks import dispatch
+
     from .tasks import render_file_task
 
     if kind not in DocumentKind.values or file_format not in FileFormat.values:
@@ -155,7 +157,7 @@ def request_rendering(*, plan, kind: str, file_format: str, user) -> RenderedFil
         rendered.state, rendered.progress, rendered.error = RenderState.QUEUED, 0, ""
         rendered.requested_by, rendered.requested_at = user, now
         rendered.save()
-        render_file_task.delay_on_commit(rendered.pk)
+        dispatch(render_file_task, rendered.pk)
     return rendered
 
 
@@ -164,9 +166,15 @@ def _update(rendered_id: int, **fields) -> None:
 
 
 def render_file(rendered_id: int) -> dict:
-    """Render one stored document; rewrite the file only if the content changed."""
+    """Render one stored document; rewrite the file only if the content changed.
+
+    The task claims the row (``queued`` → ``running``, :func:`config.jobs.claim`):
+    a second message for it does nothing."""
+    from config import jobs
+
+    if not jobs.claim(RenderedFile, rendered_id, progress=5, error=""):
+        return {"id": rendered_id, "skipped": True}
     rendered = RenderedFile.objects.get(pk=rendered_id)
-    _update(rendered_id, state=RenderState.RUNNING, progress=5, error="")
 
     def progress(done: int, total: int) -> None:
         _update(rendered_id, progress=10 + int(85 * done / max(total, 1)))
@@ -186,6 +194,8 @@ def render_file(rendered_id: int) -> dict:
 
     with transaction.atomic():
         rendered = RenderedFile.objects.select_for_update().get(pk=rendered_id)
+        if rendered.state != RenderState.RUNNING:  # taken back by the sweeper meanwhile: its run writes the file
+            return {"id": rendered_id, "skipped": True}
         old_name = rendered.file.name if rendered.file else ""
         rendered.version += 1
         stem, _, extension = filename.rpartition(".")

@@ -145,6 +145,39 @@ class Campaign(models.Model):
         return str(self.plan)
 
 
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class IssueJob(models.Model):
+    """A request to number, render, sign and mail a campaign's Giấy mời
+    (all those not yet done, or ``invitation_ids``): the row waits in the
+    database until a worker claims it (:mod:`config.jobs`), so a broker that is
+    down or a worker that dies loses nothing."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="issue_jobs")
+    invitation_ids = models.JSONField(_("invitations"), null=True, blank=True, help_text=_("Empty: all not yet issued."))
+    fan_out = models.BooleanField(default=True, editable=False)
+    state = models.CharField(_("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("invitation issuance job")
+        verbose_name_plural = _("invitation issuance jobs")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["state", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} #{self.pk} ({self.get_state_display()})"
+
+
 class ReplyChannel(models.TextChoices):
     ONLINE = "online", _("Online")
     PHONE = "phone", _("By phone")

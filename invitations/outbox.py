@@ -184,9 +184,11 @@ def _links_html(links: list[MailAttachment]) -> str:
 
 
 def _send_on_commit(mail_id: int) -> None:
+    from config.tasks import dispatch
+
     from .tasks import send_mail_task
 
-    send_mail_task.delay_on_commit(mail_id)
+    dispatch(send_mail_task, mail_id)
 
 
 # --- Sending -----------------------------------------------------------------------
@@ -319,6 +321,8 @@ def sweep(now=None) -> dict[str, int]:
       ``OUTBOX_REQUEUE_AFTER``: the task was lost; send a new one. The claim
       makes extra tasks harmless.
     """
+    from config.tasks import send_now
+
     from .tasks import send_mail_task
 
     now = now or timezone.now()
@@ -340,7 +344,7 @@ def sweep(now=None) -> dict[str, int]:
     ids = list(due.values_list("pk", flat=True)[:1000])
     OutgoingMail.objects.filter(pk__in=ids).update(enqueued_at=timezone.now())
     for mail_id in ids:
-        send_mail_task.delay(mail_id)
+        send_now(send_mail_task, mail_id)
     return {"released": released, "requeued": len(ids)}
 
 

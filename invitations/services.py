@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -35,7 +35,7 @@ from documents.recipients import plan_recipients
 from registers.services import take_number
 
 from . import outbox, tokens
-from .models import Campaign, Delegate, Invitation, MailState, Reply, ReplyChannel
+from .models import Campaign, Delegate, Invitation, IssueJob, JobState, MailState, Reply, ReplyChannel
 
 logger = logging.getLogger(__name__)
 
@@ -200,11 +200,46 @@ def sign(data: bytes, invitation: Invitation, plan: Plan) -> bytes:
     )
 
 
-def request_issue(campaign: Campaign, invitation_ids: Sequence[int] | None = None) -> None:
-    """Queue the issuance job when the current transaction commits."""
+def request_issue(campaign: Campaign, invitation_ids: Sequence[int] | None = None) -> IssueJob:
+    """Record an issuance job; its task is sent when the current transaction
+    commits (a job for all invitations still waiting to start is reused)."""
+    if invitation_ids is None:
+        waiting = campaign.issue_jobs.filter(state=JobState.QUEUED, invitation_ids__isnull=True).first()
+        if waiting is not None:
+            return waiting
+    return _queue_job(campaign.pk, list(invitation_ids) if invitation_ids is not None else None)
+
+
+def _queue_job(campaign_id: int, invitation_ids: list[int] | None, *, fan_out: bool = True) -> IssueJob:
+    from config.tasks import dispatch
+
     from .tasks import issue_invitations_task
 
-    issue_invitations_task.delay_on_commit(campaign.pk, list(invitation_ids) if invitation_ids is not None else None)
+    job = IssueJob.objects.create(campaign_id=campaign_id, invitation_ids=invitation_ids, fan_out=fan_out)
+    dispatch(issue_invitations_task, job.pk)
+    return job
+
+
+def run_issue_job(job_id: int) -> dict:
+    """The worker's side of an :class:`IssueJob`: claim it, do it, record the outcome."""
+    from config import jobs
+
+    if not jobs.claim(IssueJob, job_id, attempts=F("attempts") + 1):
+        return {"job": job_id, "skipped": True}
+    job = IssueJob.objects.get(pk=job_id)
+    try:
+        result = issue_and_send(
+            job.campaign_id, job.invitation_ids, fan_out=job.fan_out, heartbeat=lambda: jobs.heartbeat(IssueJob, job_id)
+        )
+    except Exception as error:
+        logger.exception("Issuing the invitations of job %s failed", job_id)
+        IssueJob.objects.filter(pk=job_id).update(
+            state=JobState.FAILED, error=f"{type(error).__name__}: {error}"[:2000], updated_at=timezone.now()
+        )
+        raise
+    done = {"state": JobState.DONE, "result": result, "updated_at": timezone.now()}
+    IssueJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(**done)
+    return result
 
 
 def _number_pending(campaign: Campaign, invitation_ids, today: datetime.date) -> int:
@@ -226,7 +261,9 @@ def _file_name(invitation: Invitation) -> str:
     return f"giay-moi-{invitation.number:02d}-{name}.pdf"
 
 
-def issue_and_send(campaign_id: int, invitation_ids: Sequence[int] | None = None, *, fan_out: bool = True) -> dict:
+def issue_and_send(
+    campaign_id: int, invitation_ids: Sequence[int] | None = None, *, fan_out: bool = True, heartbeat=None
+) -> dict:
     """Number, render, sign and mail the campaign's invitations not yet done
     (or only ``invitation_ids``). Safe to run again at any point.
 
@@ -247,11 +284,10 @@ def issue_and_send(campaign_id: int, invitation_ids: Sequence[int] | None = None
         todo = todo.filter(pk__in=invitation_ids)
     unrendered = list(todo.filter(pdf="").order_by("parent_id", "id"))
     if fan_out and len(unrendered) > RENDER_BATCH:
-        from .tasks import issue_invitations_task
-
         batches = [unrendered[i : i + RENDER_BATCH] for i in range(0, len(unrendered), RENDER_BATCH)]
-        for batch in batches:
-            issue_invitations_task.delay(campaign_id, [invitation.pk for invitation in batch], fan_out=False)
+        with transaction.atomic():
+            for batch in batches:
+                _queue_job(campaign_id, [invitation.pk for invitation in batch], fan_out=False)
         return {"numbered": numbered, "rendered": 0, "queued": 0, "batches": len(batches)}
     rendered = queued = 0
     for start in range(0, len(unrendered), RENDER_BATCH):
@@ -261,8 +297,13 @@ def issue_and_send(campaign_id: int, invitation_ids: Sequence[int] | None = None
             signed = sign(data, invitation, doc.plan)
             invitation.pdf.save(_file_name(invitation), ContentFile(signed), save=False)
             invitation.pdf_sha256 = hashlib.sha256(signed).hexdigest()
-            Invitation.objects.filter(pk=invitation.pk, pdf="").update(pdf=invitation.pdf.name, pdf_sha256=invitation.pdf_sha256)
-            rendered += 1
+            stored = {"pdf": invitation.pdf.name, "pdf_sha256": invitation.pdf_sha256}
+            if Invitation.objects.filter(pk=invitation.pk, pdf="").update(**stored):
+                rendered += 1
+            else:  # another job stored this one's file first: keep one file
+                invitation.pdf.storage.delete(invitation.pdf.name)
+            if heartbeat:
+                heartbeat()
         queued += _queue_invitation_mails(doc, [i.pk for i in chunk])
     queued += _queue_invitation_mails(doc, list(todo.values_list("pk", flat=True)))
     return {"numbered": numbered, "rendered": rendered, "queued": queued}

@@ -6,9 +6,10 @@
   next attempt.
 - ``sweep_outbox_task`` and ``send_reminders_task``: run by Celery beat
   (``CELERY_BEAT_SCHEDULE`` in the settings).
-- ``issue_invitations_task``: numbers, renders and signs the Giấy mời of a
-  campaign and queues their mails; it renders PDFs, so it runs on the
-  ``documents`` queue.
+- ``issue_invitations_task``: runs one :class:`~invitations.models.IssueJob`
+  (numbers, renders and signs the Giấy mời of a campaign and queues their
+  mails); it renders PDFs, so it runs on the ``documents`` queue. The job row
+  is claimed, so a second message for it does nothing (:mod:`config.jobs`).
 """
 
 from celery import shared_task
@@ -16,11 +17,13 @@ from celery import shared_task
 
 @shared_task(acks_late=True, ignore_result=True)
 def send_mail_task(mail_id: int) -> str:
+    from config.tasks import send_now
+
     from . import outbox
 
     outcome = outbox.deliver(mail_id)
     if outcome.retry_in is not None:
-        send_mail_task.apply_async(args=[mail_id], countdown=outcome.retry_in)
+        send_now(send_mail_task, mail_id, countdown=outcome.retry_in)
     return outcome.state
 
 
@@ -39,7 +42,7 @@ def send_reminders_task() -> dict:
 
 
 @shared_task(acks_late=True)
-def issue_invitations_task(campaign_id: int, invitation_ids: list[int] | None = None, fan_out: bool = True) -> dict:
+def issue_invitations_task(job_id: int) -> dict:
     from . import services
 
-    return services.issue_and_send(campaign_id, invitation_ids=invitation_ids, fan_out=fan_out)
+    return services.run_issue_job(job_id)

@@ -1,9 +1,10 @@
 """Telling people that a plan waits for them: a notification in the app and an e-mail.
 
 Everything the workflow sends goes through :func:`notify`. The e-mail goes
-through Django's mail API (the ``MAILERS`` setting) after the transaction
-commits; a mail failure is logged and never undoes the transition. When the
-invitations outbox exists, :func:`send_email` is the one place to switch.
+through the mail outbox (:func:`invitations.outbox.queue_mail`) in the
+transaction of the transition: it is stored with it, sent by a worker after
+the commit, retried while the mail server is down and swept again when the
+broker was down, and never undoes the transition.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -34,7 +33,7 @@ def notify(recipients: Iterable, *, transition: Transition, action_needed: bool 
     )
     for user in users.values():
         if user.email:
-            transaction.on_commit(lambda user=user: send_email(user, transition, action_needed=action_needed))
+            send_email(user, transition, action_needed=action_needed)
     return notifications
 
 
@@ -50,10 +49,9 @@ def send_email(user, transition: Transition, *, action_needed: bool = True) -> N
         }
         subject = " ".join(render_to_string("workflow/email_subject.txt", context).split())
         body = render_to_string("workflow/email_body.txt", context)
-    try:
-        send_mail(subject, body, None, [user.email])
-    except Exception:
-        logger.exception("Could not e-mail %s about plan %s", user.email, plan.pk)
+    from invitations.outbox import queue_mail
+
+    queue_mail(user.email, subject, body, related=transition, idempotency_key=f"workflow:{transition.pk}:{user.pk}")
 
 
 def site_url(path: str) -> str:
