@@ -17,4 +17,5 @@ urlpatterns = [
     path("giay-moi/", include("invitations.urls")),
     path("tham-luan/", include("contributions.urls")),
     path("quan-tri/", admin.site.urls),
+    path("", include("ops.urls")),
 ]

@@ -21,6 +21,7 @@ SOURCES = [
     "registers",
     "workflow",
     "contributions",
+    "ops",
     "templates",
     "locale",
     "manage.py",
