@@ -233,6 +233,9 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Requests per reply link (invitations/views.py) and minute; benchmarks/replies_load.py raises it.
+REPLY_LINK_HITS_PER_MINUTE = int(os.environ.get("REPLY_LINK_HITS_PER_MINUTE", "60"))
+
 # Health checks (/healthz, ops/health.py).
 HEALTH_WORKER_MAX_AGE = float(os.environ.get("HEALTH_WORKER_MAX_AGE", "120"))  # seconds since a worker's heartbeat
 HEALTH_MIN_FREE_MB = float(os.environ.get("HEALTH_MIN_FREE_MB", "500"))  # on MEDIA_ROOT and PRIVATE_FILES_ROOT

@@ -68,8 +68,11 @@ def check_token(pk: int, token: str, *, now=None) -> Invitation:
     if not isinstance(data, dict) or data.get("i") != pk:
         raise TokenError("invalid")
     invitation = (
-        Invitation.objects.select_related("campaign__plan__conference", "campaign__plan__issuing_body", "organisation", "inviter")
+        Invitation.objects.select_related(
+            "campaign__plan__conference", "campaign__plan__issuing_body", "organisation", "inviter", "bridge_point"
+        )
         .filter(pk=pk)
+        .order_by()
         .first()
     )
     if invitation is None:
