@@ -29,6 +29,9 @@ Prints requests/s, p50/p95 latency and errors of both, then the replies stored
 (the sum of ``Reply.revision`` increments in the database) against the replies
 sent, and last ``ratio: <reply requests/s / bare requests/s>``. Stops gunicorn
 and drops the database at the end, also on an error or Ctrl-C.
+
+To profile the workers, ``BENCHMARK_WSGI_APP=module:callable`` makes gunicorn
+serve that WSGI application (e.g. ``config.wsgi.application`` wrapped in cProfile).
 """
 
 from __future__ import annotations
@@ -160,7 +163,8 @@ def stored_replies(links: list[dict]) -> int:
 
 
 def start_gunicorn(port: int, env: dict, workers: int, log: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    application = os.environ.get("BENCHMARK_WSGI_APP", "config.wsgi")
+    command = [sys.executable, "-m", "gunicorn", application, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

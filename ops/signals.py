@@ -44,7 +44,10 @@ def leave_task(task_id=None, **kwargs):
     tokens = _tokens.pop(task_id, None)
     if tokens:
         for var, token in zip((task_id_var, task_name_var, request_id_var), tokens, strict=True):
-            var.reset(token)
+            try:
+                var.reset(token)
+            except ValueError:  # set in another context (thread): just clear it
+                var.set("")
 
 
 def summarise_args(args, kwargs) -> str:
