@@ -162,9 +162,11 @@ def stored_replies(links: list[dict]) -> int:
     return total
 
 
-def start_gunicorn(port: int, env: dict, workers: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(port: int, env: dict, workers: int, threads: int, log: Path) -> subprocess.Popen:
     application = os.environ.get("BENCHMARK_WSGI_APP", "config.wsgi")
     command = [sys.executable, "-m", "gunicorn", application, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    if threads > 1:  # gthread workers
+        command += ["--threads", str(threads)]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -279,6 +281,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="duration of each phase (default 20)")
     parser.add_argument("--links", type=int, default=0, help="reply links to use (default: every open one)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1: sync workers; more: gthread)")
     parser.add_argument("--database", default="conferences_load", help="database to create and drop (default conferences_load)")
     parser.add_argument(
         "--server",
@@ -335,11 +338,11 @@ def main() -> None:
             sys.exit("No open reply link in the demo data.")
         print(
             f"setup: {len(links)} reply links, {args.clients} clients, {args.seconds:.0f} s per phase, "
-            f"gunicorn {args.workers} workers, cache {'Redis' if args.redis_url else 'local memory'} "
+            f"gunicorn {args.workers} workers × {args.threads} threads, cache {'Redis' if args.redis_url else 'local memory'} "
             f"({time.perf_counter() - prepare_started:.0f} s)"
         )
         port = free_port()
-        gunicorn = start_gunicorn(port, web_env, args.workers, folder / "gunicorn.log")
+        gunicorn = start_gunicorn(port, web_env, args.workers, args.threads, folder / "gunicorn.log")
         base = f"http://127.0.0.1:{port}"
         # Warm-up: every worker imports, connects and renders once before timing.
         asyncio.run(run_phase("bare", base, args.clients, 1, links))
