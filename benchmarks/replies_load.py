@@ -324,6 +324,7 @@ def main() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     connection = admin_connection(args.server)
     try:
         with connection.cursor() as cursor:
