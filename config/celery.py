@@ -9,3 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Every worker writes a heartbeat for /healthz (ops/worker.py).
+from ops.worker import Heartbeat  # noqa: E402
+
+app.steps["worker"].add(Heartbeat)

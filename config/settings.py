@@ -58,9 +58,13 @@ INSTALLED_APPS = [
     "contributions",
     "accounts",
     "audit",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # First: the request id of every log record, then /healthz answered before host checks and redirects.
+    "ops.middleware.RequestIdMiddleware",
+    "ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Early, so every response gets the headers, also those of the middlewares below that answer
     # by themselves (the second-factor check, the lockout, the request-size limit).
@@ -102,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workflow.context_processors.notifications",
+                "ops.context_processors.task_failures",
             ],
         },
     },
@@ -260,6 +265,8 @@ CELERY_BEAT_SCHEDULE = {
 # JOB_STALE_AFTER seconds (the worker died), are sent to a worker again.
 JOB_REQUEUE_AFTER = float(os.environ.get("JOB_REQUEUE_AFTER", "120"))
 JOB_STALE_AFTER = float(os.environ.get("JOB_STALE_AFTER", "600"))
+# Workers log through LOGGING below (JSON lines with the task id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # WeasyPrint (documents queue) grows slowly over hundreds of renders: recycle worker processes.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))
 
@@ -274,6 +281,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe over plain HTTP (ops.middleware answers them first anyway).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live)?/?$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
@@ -293,11 +302,21 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+# Requests per reply link (invitations/views.py) and minute; benchmarks/replies_load.py raises it.
+REPLY_LINK_HITS_PER_MINUTE = int(os.environ.get("REPLY_LINK_HITS_PER_MINUTE", "60"))
+
+# Health checks (/healthz, ops/health.py).
+HEALTH_WORKER_MAX_AGE = float(os.environ.get("HEALTH_WORKER_MAX_AGE", "120"))  # seconds since a worker's heartbeat
+HEALTH_MIN_FREE_MB = float(os.environ.get("HEALTH_MIN_FREE_MB", "500"))  # on MEDIA_ROOT and PRIVATE_FILES_ROOT
+# benchmarks/replies_load.py only: the bare reference page /van-hanh/benchmark-bare/.
+BENCHMARK_BARE_VIEW = env_bool("BENCHMARK_BARE_VIEW", False)
+
+# Logs: one JSON object per line in production (LOG_FORMAT=json), readable
+# lines when DEBUG is on; every record carries the request id (X-Request-ID)
+# and, in a worker, the task id and name (ops/logs.py).
+from ops.logs import logging_config  # noqa: E402
+
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))
 # django-axes logs every successful login at INFO; keep its warnings (lockouts) only.
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}

@@ -25,6 +25,7 @@ urlpatterns = [
     # One login page, with its lockout and second factor, for the admin too.
     path("quan-tri/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("quan-tri/", admin.site.urls),
+    path("", include("ops.urls")),
 ]
 
 handler500 = "config.errors.server_error"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -34,7 +35,6 @@ from . import exports, forms, outbox, permissions, ratelimit, selectors, service
 from .models import Campaign, Delegate, Invitation, MailState, OutgoingMail, ReplyChannel
 
 PAGE_SIZE = 50
-TOKEN_HITS_PER_MINUTE = 60
 BAD_LINKS_PER_10_MINUTES = 20
 
 
@@ -362,7 +362,7 @@ def _by_link(view):
         ip = ratelimit.client_ip(request)
         if ratelimit.over(f"bad-link:{ip}", limit=BAD_LINKS_PER_10_MINUTES, window=600):
             return _link_error(request, "limited", status=429)
-        if not ratelimit.allow(f"link:{pk}", limit=TOKEN_HITS_PER_MINUTE, window=60):
+        if not ratelimit.allow(f"link:{pk}", limit=settings.REPLY_LINK_HITS_PER_MINUTE, window=60):
             return _link_error(request, "limited", status=429)
         try:
             invitation = tokens.check_token(pk, token)
@@ -394,10 +394,18 @@ def _as_unit(view):
     return wrapped
 
 
-def _reply_forms(request, invitation: Invitation, *, organiser: bool = False):
-    reply = getattr(invitation, "reply", None)
+def _reply_forms(request, invitation: Invitation, *, organiser: bool = False, delegates: list | None = None):
+    """The reply form and the delegate rows: bound to the POST, or filled with the current reply
+    (``delegates``: the invitation's delegates in order, when the caller has them already)."""
     posted = request.method == "POST" and request.POST.get("action") == "reply"
-    initial_delegates = [{"full_name": d.full_name, "title": d.title} for d in invitation.delegates.order_by("order")]
+    if posted:  # a bound form does not use the current reply: no query for it
+        return forms.ReplyForm(request.POST, invitation=invitation, organiser=organiser), forms.delegate_formset(
+            request.POST, invitation=invitation
+        )
+    reply = getattr(invitation, "reply", None)
+    if delegates is None:
+        delegates = list(invitation.delegates.order_by("order"))
+    initial_delegates = [{"full_name": d.full_name, "title": d.title} for d in delegates]
     initial = {}
     if reply is not None:
         initial = {
@@ -410,8 +418,8 @@ def _reply_forms(request, invitation: Invitation, *, organiser: bool = False):
             "note": reply.note,
             "channel": reply.channel if reply.channel != ReplyChannel.ONLINE else ReplyChannel.PHONE,
         }
-    form = forms.ReplyForm(request.POST if posted else None, initial=initial, invitation=invitation, organiser=organiser)
-    formset = forms.delegate_formset(request.POST if posted else None, invitation=invitation, initial=initial_delegates)
+    form = forms.ReplyForm(None, initial=initial, invitation=invitation, organiser=organiser)
+    formset = forms.delegate_formset(None, invitation=invitation, initial=initial_delegates)
     return form, formset
 
 
@@ -448,7 +456,8 @@ def reply_page(request, access: Access):
     invitation = access.invitation
     services.note_opened(invitation)
     open_ = services.reply_open(invitation)
-    form, formset = _reply_forms(request, invitation)
+    delegates = list(invitation.delegates.order_by("order")) if request.method != "POST" else None
+    form, formset = _reply_forms(request, invitation, delegates=delegates)
     if request.method == "POST":
         if not open_:
             messages.error(request, _("The reply deadline has passed; ask the organiser to reopen the reply."))
@@ -467,12 +476,12 @@ def reply_page(request, access: Access):
             "conference_name": content.conference_name(plan),
             "conference_time": content.conference_time(plan.conference),
             "reply": getattr(invitation, "reply", None),
-            "delegates": list(invitation.delegates.order_by("order")),
+            "delegates": delegates if delegates is not None else list(invitation.delegates.order_by("order")),
             "form": form,
             "formset": formset,
             "open": open_,
             "deadline": invitation.campaign.reply_deadline,
-            "invited_below": invitation.cascaded.count(),
+            "invited_below": invitation.cascaded.count() if invitation.invites_lower_tier else 0,
         },
     )
 

@@ -21,10 +21,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from .permission_world import ROLES
 
 LOGIN = "login"  # 302 to the login page, with ?next=
 ADMIN_LOGIN = "admin-login"  # 302 to the admin's login page
+HEALTHZ = 200 if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL else 503
 SECOND_FACTOR = "2fa"  # 302 to the code step or the enrolment of two-factor authentication
 
 GROUPS = {
@@ -102,6 +105,14 @@ TABLE: dict[str, Case | list[Case]] = {
     "audit:list": get(NONE, 403, admin=200),
     "audit:export_csv": get(NONE, 403, admin=200),
     "audit:export_xlsx": get(NONE, 403, admin=200),
+    # --- Operations: public health checks for the load balancer; task failures for administrators ----------
+    # /healthz: the same answer for everyone, no login. It reports 503 while no worker heartbeat is
+    # fresh; the test settings run tasks in-process, which counts as healthy.
+    "ops:healthz": get(NONE, HEALTHZ, anonymous=HEALTHZ),
+    "ops:live": get(NONE, 200, anonymous=200),
+    "ops:failure_list": get(NONE, 403, admin=200),
+    "ops:failure_resolve": post(pk("task_failure"), 403, admin=302),
+    "ops:bare": get(NONE, 404, anonymous=404),  # only with BENCHMARK_BARE_VIEW (benchmarks/replies_load.py)
     # --- Plans ------------------------------------------------------------------------------------
     "conferences:plan_list": get(NONE, 200),
     "conferences:plan_new": [
@@ -289,6 +300,7 @@ RECORD = {"add": 403, "delete": 403}
 FROZEN = {"delete": 403}  # the first object belongs to the issued plan
 
 ADMIN_MODELS: dict[str, dict] = {
+    "ops.taskfailure": {"add": 403},  # recorded by the workers only
     # Security records: the audit log is append-only, axes' logs are written by logins only.
     "audit.auditevent": RECORD,
     "axes.accessattempt": {"add": 403},  # deleting an attempt unlocks

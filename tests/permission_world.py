@@ -294,6 +294,11 @@ def build_world() -> World:  # noqa: PLR0915 - one world, built in order
     AccessLog.objects.create(username=users["signer"].username, ip_address="203.0.113.8", user_agent="test")
     record(Kind.LOGIN_FAILED, username="khach", detail={"reason": "matrix world"})
     TOTPDevice.objects.create(user=users["signer"], name="Điện thoại", confirmed=True)
+    from ops.models import TaskFailure
+
+    objects["task_failure"] = TaskFailure.objects.create(
+        task_name="documents.tasks.render_file_task", args_summary="(1,)", exception="RuntimeError: matrix world"
+    )
     StaticDevice.objects.create(user=users["signer"], name="Mã dự phòng", confirmed=True)
     return World(users=users, objects=objects)
 

@@ -23,6 +23,7 @@ SOURCES = [
     "contributions",
     "accounts",
     "audit",
+    "ops",
     "templates",
     "locale",
     "manage.py",
