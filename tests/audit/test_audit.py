@@ -93,6 +93,7 @@ def test_the_audit_page_searches_and_filters(admin_client):
     assert "Nhật ký bảo mật" in text and "Ký văn bản" in text and "Ban hành" in text
     text = page_text(admin_client.get(url, {"q": "01/KH"}).content)
     assert "1 sự kiện" in text and "vanthu" in text
+    assert "number: 01/KH-UBND" in text and "{" not in text  # the detail as “key: value”, not a Python dict
     assert "1 sự kiện" in page_text(admin_client.get(url, {"kind": "sign"}).content)
     assert "2 sự kiện" in page_text(admin_client.get(url, {"user": "LANHDAO"}).content)
     week_ago = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
