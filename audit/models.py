@@ -59,12 +59,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
 
-    def detail_items(self) -> list[tuple[str, str]]:
-        """The detail as “key: value” pairs for people (empty values left out)."""
-        if not isinstance(self.detail, dict):
-            return [("", str(self.detail))]
-        return [(key, str(value)) for key, value in self.detail.items() if value not in (None, "", [], {})]
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnly("audit events are append-only")
@@ -72,3 +66,9 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("audit events are append-only")
+
+    def detail_items(self) -> list[tuple[str, str]]:
+        """The detail as “key: value” pairs for people (empty values left out)."""
+        if not isinstance(self.detail, dict):
+            return [("", str(self.detail))]
+        return [(key, str(value)) for key, value in self.detail.items() if value not in (None, "", [], {})]
