@@ -24,7 +24,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from audit.context import client_ip
 from audit.services import Kind, record
+from invitations import ratelimit
 
 from . import otp
 from .forms import CodeForm, EnrolForm, LoginForm, ReauthForm, RemoveDeviceForm
@@ -56,6 +58,21 @@ class LoginView(auth_views.LoginView):
 
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Besides the lockout of one username (django-axes), one address may try only so many
+        # logins in a window, whatever usernames it types (password spraying).
+        ip = client_ip(request) or "unknown"
+        window = settings.LOGIN_RATE_WINDOW_SECONDS
+        if not ratelimit.allow(f"login:{ip}", limit=settings.LOGIN_RATE_PER_IP, window=window):
+            record(Kind.LOGIN_RATE_LIMITED, username=request.POST.get("username", "")[:150], request=request)
+            form = self.get_form()
+            message = _("Too many login attempts from this address. Wait %(minutes)d minutes and try again.") % {
+                "minutes": max(1, window // 60)
+            }
+            context = self.get_context_data(form=form, lockout_message=message)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     LOGOUT = "logout", _("Logout")
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOCKOUT = "lockout", _("Lockout")
+    LOGIN_RATE_LIMITED = "login_rate_limited", _("Too many logins from one address")
     UNLOCK = "unlock", _("Lockout lifted")
     OTP_FAILURE = "otp_failure", _("Wrong two-factor code")
     REAUTH_FAILED = "reauth_failed", _("Wrong password when confirming")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -160,6 +161,23 @@ def test_lockout_after_five_failures_and_unlock_by_an_admin(client, settings):
     assert response.status_code == 302
     assert AuditEvent.objects.filter(kind=Kind.UNLOCK, username="lanhdao", actor=admin).exists()
     assert _log_in(client, "lanhdao").status_code == 302
+
+
+def test_one_address_may_try_only_so_many_logins_whatever_the_usernames(client, settings):
+    settings.LOGIN_RATE_PER_IP = 3
+    cache.clear()
+    UserFactory(username="soanthao", role="drafter")
+    # Password spraying: a different username each time, so no lockout of a username applies.
+    for name in ("an", "binh", "chi"):
+        assert _log_in(client, name, password="HoiNghi@2026").status_code == 200
+    response = _log_in(client, "dung", password="HoiNghi@2026")
+    assert response.status_code == 429
+    assert "Quá nhiều lần đăng nhập từ địa chỉ này" in page_text(response.content)
+    assert AuditEvent.objects.filter(kind=Kind.LOGIN_RATE_LIMITED, username="dung", ip="127.0.0.1").exists()
+    # Even the right password waits; another address does not.
+    assert _log_in(client, "soanthao").status_code == 429
+    assert client.post(LOGIN, {"username": "soanthao", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9").status_code == 302
+    cache.clear()
 
 
 def verify_session(client, user):
