@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
