@@ -103,10 +103,20 @@ def test_export_of_an_issued_plan(issued_plan, tmp_path):
     assert len(objects["contributions.contributionrequest"]) == ContributionRequest.objects.filter(plan=issued_plan).count()
     assert objects["contributions.contributionfile"][0]["fields"]["sha256"] == upload_entry["sha256"]
     assert objects["workflow.issueddocument"][0]["fields"]["number_display"] == "01/KH-UBND"
-    # Mail of the outbox about the plan's rows (the contribution requests).
-    request_ids = {r["pk"] for r in objects["contributions.contributionrequest"]}
+    # Mail of the outbox about the plan's rows: the contribution requests, and the workflow's
+    # notifications of its transitions (each mail names the row it is about).
+    from django.contrib.contenttypes.models import ContentType
+
+    about = {
+        ContentType.objects.get_by_natural_key("contributions", "contributionrequest").pk: {
+            r["pk"] for r in objects["contributions.contributionrequest"]
+        },
+        ContentType.objects.get_by_natural_key("workflow", "transition").pk: {t["pk"] for t in objects["workflow.transition"]},
+    }
     mails = objects["invitations.outgoingmail"]
-    assert mails and {int(m["fields"]["related_id"]) for m in mails} <= request_ids
+    assert any(int(m["fields"]["related_id"]) in about[next(iter(about))] for m in mails if m["fields"]["related_type"] in about)
+    for mail in mails:
+        assert int(mail["fields"]["related_id"]) in about[mail["fields"]["related_type"]], mail
     # References: directory rows the record points at; users without their password.
     users = {u["fields"]["username"]: u["fields"] for u in record["references"]["directory.user"]}
     assert {"soanthao", "giamdoc", "lanhdao", "vanthu"} <= set(users)
