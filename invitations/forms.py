@@ -121,8 +121,6 @@ class ReplyForm(forms.Form):
             del self.fields["channel"]
         if invitation.quota:
             self.fields["delegate_count"].help_text = _("Quota: %(quota)s delegates.") % {"quota": invitation.quota}
-        self.helper = _helper("", form_tag=False)
-        self.helper.disable_csrf = True
 
     def clean(self):
         data = super().clean()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -429,7 +429,10 @@ def save_reply(
         delegate_count, delegates, over_quota_reason = 0, (), ""
     entries = [DelegateEntry(nfc(d.full_name), nfc(d.title)) for d in delegates if nfc(d.full_name)]
     with transaction.atomic():
-        locked = Invitation.objects.select_for_update().select_related("campaign").get(pk=invitation.pk)
+        # Only the invitation row is locked, not its campaign: replies to the other
+        # invitations of the campaign go on. (The reply is read once the lock is
+        # held: joined here, it would be read as it was before the wait.)
+        locked = Invitation.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=invitation.pk)
         if channel == ReplyChannel.ONLINE and not reply_open(locked):
             raise InvitationError(_("The reply deadline has passed; ask the organiser to reopen the reply."))
         if locked.quota is not None and delegate_count > locked.quota and not over_quota_reason.strip():
@@ -459,9 +462,15 @@ def save_reply(
 
 def _replace_delegates(invitation: Invitation, entries: list[DelegateEntry]) -> None:
     """Rows in order; a delegate who keeps their name keeps their check-in."""
-    current = list(invitation.delegates.order_by("order"))
-    checked_in = {d.full_name: (d.checked_in_at, d.checked_in_by_id) for d in current if d.checked_in_at}
-    invitation.delegates.all().delete()
+    # One statement deletes the rows and gives back their check-ins (Django's delete
+    # would read them first: a round trip more on every reply). Delegate rows have no
+    # relations pointing at them nor delete signals, so Django's delete is this DELETE too.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM invitations_delegate WHERE invitation_id = %s RETURNING full_name, checked_in_at, checked_in_by_id",
+            [invitation.pk],
+        )
+        checked_in = {name: (at, by) for name, at, by in cursor.fetchall() if at is not None}
     rows = []
     for order, entry in enumerate(entries, start=1):
         at, by = checked_in.get(entry.full_name, (None, None))

@@ -16,8 +16,6 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from conferences.models import Plan
-
 from .models import Invitation
 from .outbox import site_url
 
@@ -61,23 +59,28 @@ def expires_at(invitation: Invitation) -> datetime.datetime | None:
     return timezone.make_aware(end)
 
 
-def check_token(pk: int, token: str, *, now=None) -> Invitation:
-    """The invitation the link is for, or :class:`TokenError`."""
+def check_token(pk: int, token: str, *, now=None, related: tuple[str, ...] = ()) -> Invitation:
+    """The invitation the link is for, or :class:`TokenError` (``related``: more
+    relations to load with it, e.g. its ``reply``)."""
     try:
         data = signing.Signer(salt=SALT).unsign_object(token)
     except (signing.BadSignature, ValueError):
         raise TokenError("invalid") from None
     if not isinstance(data, dict) or data.get("i") != pk:
         raise TokenError("invalid")
-    # Two joins of four tables rather than one of eight: PostgreSQL plans the
-    # eight-table join in ~3 ms, longer than both queries together
-    # (benchmarks/replies_load.py, every request of a reply link runs this).
+    # One join of six tables: the invitation with what the reply page shows and the
+    # expiry needs. Every request of a reply link runs it (benchmarks/replies_load.py):
+    # a join of eight tables (with the invited unit and the plan's issuing body, which
+    # the pages that need them load on use) took PostgreSQL ~1.5 ms to plan, two
+    # queries cost a round trip and a compilation more.
     invitation = (
-        Invitation.objects.select_related("campaign", "organisation", "inviter", "bridge_point").filter(pk=pk).order_by().first()
+        Invitation.objects.select_related("campaign__plan__conference", "inviter", "bridge_point", *related)
+        .filter(pk=pk)
+        .order_by()
+        .first()
     )
     if invitation is None:
         raise TokenError("invalid")
-    invitation.campaign.plan = Plan.objects.select_related("conference", "issuing_body").get(pk=invitation.campaign.plan_id)
     if data.get("v") != invitation.token_version:
         raise TokenError("revoked")
     end = expires_at(invitation)

@@ -355,8 +355,9 @@ def _link_error(request, kind: str, status: int = 403):
     return render(request, "invitations/link_error.html", {"kind": kind}, status=status)
 
 
-def _by_link(view):
-    """Check the link (rate limit, signature, invitation, expiry) before the view."""
+def _by_link(view, *, reply_on_get: bool = False):
+    """Check the link (rate limit, signature, invitation, expiry) before the view
+    (``reply_on_get``: a GET shows the reply, read with the invitation)."""
 
     def wrapped(request, pk: int, token: str, *args, **kwargs):
         ip = ratelimit.client_ip(request)
@@ -365,7 +366,7 @@ def _by_link(view):
         if not ratelimit.allow(f"link:{pk}", limit=settings.REPLY_LINK_HITS_PER_MINUTE, window=60):
             return _link_error(request, "limited", status=429)
         try:
-            invitation = tokens.check_token(pk, token)
+            invitation = tokens.check_token(pk, token, related=("reply",) if reply_on_get and request.method == "GET" else ())
         except tokens.TokenError as error:
             ratelimit.allow(f"bad-link:{ip}", limit=BAD_LINKS_PER_10_MINUTES, window=600)
             return _link_error(request, error.kind, status=410 if error.kind == "expired" else 403)
@@ -521,7 +522,7 @@ def own_pdf(request, access: Access):
     return _pdf_response(access.invitation)
 
 
-link_reply = _by_link(reply_page)
+link_reply = _by_link(reply_page, reply_on_get=True)
 link_cascade = _by_link(cascade_page)
 link_pdf = _by_link(own_pdf)
 mine_reply = _as_unit(reply_page)

@@ -1,0 +1,57 @@
+"""The reply link's requests stay cheap: every unit of the province opens and
+posts it in conference week (benchmarks/replies_load.py measures them)."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils import timezone
+
+from invitations import tokens
+from invitations.models import Invitation, Reply
+from tests.conftest import page_text
+from tests.factories import UserFactory
+
+from .test_replies import _first, _reply_data, issued  # noqa: F401  (the fixture)
+
+# GET: the link check (the invitation with its campaign, plan, conference,
+# inviting body, bridge point and reply in one join), the delegates.
+GET_QUERIES = 2
+# POST: the link check; in the transaction: the locked invitation, its reply,
+# the reply's update, the old delegates deleted (their check-ins returned), the
+# new ones inserted; plus the savepoint and its release (the test's transaction).
+POST_QUERIES = 8
+
+
+def test_reply_page_query_counts(client, issued, django_assert_num_queries):  # noqa: F811
+    invitation = _first(issued)
+    url = tokens.reply_path(invitation)
+    client.get(url)  # the first opening also records opened_at
+    client.post(url, _reply_data())  # a reply exists: the page shows it and its delegates
+    with django_assert_num_queries(GET_QUERIES):
+        page = client.get(url)
+    html = page.content.decode()
+    text = page_text(html)
+    assert "Trần Thị Bích, Phó Giám đốc Sở" in text and "0905 123 456" in html and 'value="Nguyễn Văn An"' in html
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    with django_assert_num_queries(POST_QUERIES):
+        response = client.post(url, {**_reply_data(names=(("Lê Thị Cúc", "Chuyên viên"),)), "csrfmiddlewaretoken": csrf})
+    assert response.status_code == 302
+    reply = Reply.objects.get(invitation=invitation)
+    assert reply.revision == 2 and list(invitation.delegates.values_list("full_name", flat=True)) == ["Lê Thị Cúc"]
+
+
+def test_changed_reply_keeps_the_check_ins_of_the_names_it_keeps(client, issued):  # noqa: F811
+    invitation = _first(issued)
+    url = tokens.reply_path(invitation)
+    client.post(url, _reply_data())
+    clerk = UserFactory(role="clerk", organisation=issued.issuer)
+    bich = invitation.delegates.get(full_name="Trần Thị Bích")
+    bich.checked_in_at, bich.checked_in_by = timezone.now(), clerk
+    bich.save()
+    # Bích moves to the second row, An leaves, Cúc comes.
+    client.post(url, _reply_data(names=(("Lê Thị Cúc", "Chuyên viên"), ("Trần Thị Bích", "Phó Giám đốc Sở"))))
+    rows = list(Invitation.objects.get(pk=invitation.pk).delegates.order_by("order"))
+    assert [(d.order, d.full_name) for d in rows] == [(1, "Lê Thị Cúc"), (2, "Trần Thị Bích")]
+    assert rows[0].checked_in_at is None and rows[0].checked_in_by_id is None
+    assert rows[1].checked_in_at == bich.checked_in_at and rows[1].checked_in_by_id == clerk.pk
