@@ -41,8 +41,28 @@ def log_in(page, base_url, username="soanthao", password="HoiNghi@2026"):
         expect(page.get_by_label("Mã xác thực")).to_have_count(0)
 
 
+def main_menu(page):
+    return page.get_by_role("navigation", name="Trình đơn chính")
+
+
 def open_plan_list(page):
-    page.get_by_role("navigation", name="Trình đơn chính").get_by_role("link", name="Kế hoạch", exact=True).click()
+    main_menu(page).get_by_role("link", name="Kế hoạch", exact=True).click()
+
+
+def open_user_menu(page):
+    """The menu under the user's name: account security, language, log out."""
+    main_menu(page).locator("#nav-user").click()
+
+
+def open_admin_menu(page):
+    """The "Quản trị" menu: directory, security log, task failures, Django admin."""
+    main_menu(page).locator("#nav-admin").click()
+
+
+def log_out(page):
+    open_user_menu(page)
+    main_menu(page).get_by_role("button", name="Đăng xuất").click()
+    expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible()
 
 
 def test_log_in_filter_and_read_a_plan(page, demo_site):

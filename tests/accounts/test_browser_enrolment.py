@@ -42,6 +42,7 @@ def test_a_clerk_enrols_at_the_first_login(page, live_server):
     page.get_by_role("link", name="Tôi đã lưu giữ các mã: tiếp tục").click()
     expect(page.get_by_role("heading", name="Xin chào", exact=False)).to_be_visible()
 
-    page.get_by_role("link", name="Hùng", exact=False).first.click()
+    page.get_by_role("button", name="Hùng", exact=False).click()  # the menu under the user's name
+    page.get_by_role("link", name="Bảo mật tài khoản").click()
     expect(page.get_by_role("heading", name="Bảo mật tài khoản")).to_be_visible()
     expect(page.get_by_role("table", name="Ứng dụng xác thực")).to_contain_text("Điện thoại của Hùng")

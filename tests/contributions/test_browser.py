@@ -8,7 +8,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_browser import demo_site, log_in  # noqa: F401 - demo_site is a fixture
+from tests.test_browser import demo_site, log_in, log_out  # noqa: F401 - demo_site is a fixture
 
 from .conftest import make_pdf
 
@@ -46,7 +46,7 @@ def test_unit_uploads_and_the_organiser_builds_the_booklet(page, site, tmp_path)
     page.get_by_role("button", name="Tải lên").click()
     expect(page.get_by_role("alert")).to_contain_text("Đã nhận tham luận (phiên bản 1)")
     expect(page.get_by_role("table", name="Các phiên bản đã nhận")).to_contain_text("tham-luan-tam-ky.pdf")
-    page.get_by_role("button", name="Đăng xuất").click()
+    log_out(page)
 
     log_in(page, site, username="soanthao")
     page.get_by_role("navigation", name="Trình đơn chính").get_by_role("link", name="Tham luận", exact=True).click()

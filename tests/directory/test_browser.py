@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from directory.models import Organisation
 from tests.directory.files import ORGANISATION_HEADER, SNV_ROW, UBND_ROW, csv_bytes
 from tests.factories import AdministrativeUnitFactory, OrganisationFactory, UserFactory
-from tests.test_browser import log_in
+from tests.test_browser import log_in, open_admin_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +28,7 @@ def site(live_server, page):
 def test_import_a_csv_then_find_it(page, site):
     # Kind and tier may be written by their Vietnamese names.
     data = csv_bytes([ORGANISATION_HEADER, UBND_ROW, [*SNV_ROW[:3], "Sở, ban, ngành", "Tỉnh", *SNV_ROW[5:]]], bom=True)
+    open_admin_menu(page)
     page.get_by_role("link", name="Danh bạ").click()
     page.get_by_role("link", name="Nhập từ tệp").first.click()
     expect(page.get_by_role("heading", name="Nhập danh sách cơ quan, đơn vị")).to_be_visible()

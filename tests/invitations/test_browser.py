@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.factories import UserFactory
-from tests.test_browser import log_in
+from tests.test_browser import log_in, log_out
 
 from .conftest import build_conference
 
@@ -23,10 +23,6 @@ PASSWORD = "secret-pass-123"
 def short_timeouts(page, media_in_tmp):
     page.set_default_timeout(30_000)
     expect.set_options(timeout=30_000)
-
-
-def log_out(page):
-    page.get_by_role("button", name="Đăng xuất").click()
 
 
 def test_send_reply_dashboard_export_and_check_in(page, live_server, tmp_path):

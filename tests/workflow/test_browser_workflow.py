@@ -18,6 +18,7 @@ from directory.models import User
 from tests.conftest import collapse, draft_copy, otp_code
 from tests.documents.pdfutil import pdftotext
 from tests.test_browser import log_in as shared_log_in
+from tests.test_browser import log_out
 from workflow import signing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,11 +47,6 @@ def confirm(form, username):
     """Password and a fresh code of the user's authenticator app (the demo key)."""
     form.get_by_label("Mật khẩu của đồng chí").fill(PASSWORD)
     form.get_by_label("Mã từ ứng dụng xác thực").fill(otp_code(User.objects.get(username=username)))
-
-
-def log_out(page):
-    page.get_by_role("button", name="Đăng xuất").click()
-    expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible()
 
 
 def open_waiting(page, plan):
