@@ -55,9 +55,11 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and _view_name(request.path_info) not in OPEN_BEFORE_SECOND_FACTOR:
-            admin = request.path_info.startswith(reverse("admin:index"))
-            if admin or _needs_second_factor(request, user):
+        if user.is_authenticated and not user.is_verified():
+            if _view_name(request.path_info) in OPEN_BEFORE_SECOND_FACTOR:
+                # base.html shows only the language switch and logout until the code is given.
+                request.second_factor_pending = _needs_second_factor(request, user)
+            elif request.path_info.startswith(reverse("admin:index")) or _needs_second_factor(request, user):
                 if request.method not in ("GET", "HEAD"):
                     raise PermissionDenied
                 return HttpResponseRedirect(second_factor_url(user, request.get_full_path()))

@@ -43,6 +43,10 @@ def test_a_reviewer_with_a_device_gives_a_code_after_the_password(client):
     assert response.url == f"{reverse('accounts:verify')}?next=%2Fke-hoach%2F"
     assert client.get("/ke-hoach/").status_code == 302  # not yet
     assert client.post(reverse("workflow:notifications")).status_code == 403
+    # The code page offers no menu into the app yet: only the language switch and logout.
+    page = client.get(reverse("accounts:verify")).content.decode()
+    assert reverse("conferences:plan_list") not in page and reverse("workflow:notifications") not in page
+    assert reverse("logout") in page
 
     response = client.post(reverse("accounts:verify"), {"code": "000000", "next": "/ke-hoach/"})
     assert response.status_code == 400
@@ -52,6 +56,7 @@ def test_a_reviewer_with_a_device_gives_a_code_after_the_password(client):
     response = client.post(reverse("accounts:verify"), {"code": otp_code(reviewer), "next": "/ke-hoach/"})
     assert response.status_code == 302 and response.url == "/ke-hoach/"
     assert client.get("/ke-hoach/").status_code == 200
+    assert reverse("conferences:plan_list") in client.get(reverse("accounts:security")).content.decode()  # the menu is back
     kinds = list(AuditEvent.objects.filter(username="lanhdao").order_by("id").values_list("kind", flat=True))
     assert kinds == [Kind.LOGIN, Kind.OTP_FAILURE, Kind.OTP_VERIFIED]
 
