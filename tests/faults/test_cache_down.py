@@ -12,7 +12,7 @@ from django.core.cache import cache
 from invitations import services, tokens
 from invitations.models import Invitation, Reply
 from tests.factories import UserFactory
-from tests.invitations.conftest import build_conference, media_in_tmp  # noqa: F401 - fixture
+from tests.invitations.conftest import build_conference
 from tests.invitations.test_replies import _reply_data
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,10 @@ def dead_redis_cache(settings):
     return settings
 
 
-def test_a_reply_through_the_link_is_stored_while_the_cache_is_down(client, media_in_tmp, django_capture_on_commit_callbacks, dead_redis_cache):
+def test_a_reply_through_the_link_is_stored_while_the_cache_is_down(
+    client, tmp_path, django_capture_on_commit_callbacks, dead_redis_cache
+):
+    dead_redis_cache.MEDIA_ROOT = tmp_path / "media"
     setup = build_conference(hall_units=1, districts=0)
     services.build_recipients(setup.campaign)
     with django_capture_on_commit_callbacks(execute=True):
