@@ -24,7 +24,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from audit.context import client_ip
 from audit.services import Kind, record
 from invitations import ratelimit
 
@@ -62,7 +61,7 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         # Besides the lockout of one username (django-axes), one address may try only so many
         # logins in a window, whatever usernames it types (password spraying).
-        ip = client_ip(request) or "unknown"
+        ip = ratelimit.client_ip(request)
         window = settings.LOGIN_RATE_WINDOW_SECONDS
         if not ratelimit.allow(f"login:{ip}", limit=settings.LOGIN_RATE_PER_IP, window=window):
             record(Kind.LOGIN_RATE_LIMITED, username=request.POST.get("username", "")[:150], request=request)

@@ -43,4 +43,8 @@ def over(key: str, *, limit: int, window: int) -> bool:
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address as the lockout and the security log see it (behind a
+    trusted proxy, from X-Forwarded-For: ``USE_X_FORWARDED_FOR``)."""
+    from audit.context import client_ip as audit_client_ip
+
+    return audit_client_ip(request) or "unknown"

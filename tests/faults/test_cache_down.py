@@ -61,3 +61,4 @@ def test_login_works_and_the_lockout_still_applies_while_the_cache_is_down(clien
     client.logout()
     statuses = [client.post("/dang-nhap/", {"username": "soanthao", "password": f"sai-{i}"}).status_code for i in range(5)]
     assert statuses == [200, 200, 200, 200, 429]
+

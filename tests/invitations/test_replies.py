@@ -175,3 +175,13 @@ def test_organiser_enters_a_reply_received_by_phone(client, issued):
     assert (reply.channel, reply.entered_by) == ("phone", organiser)
     page = page_text(client.get(f"/giay-moi/{invitation.pk}/").content)
     assert "Qua điện thoại" in page and "Phạm Thị Hoa" in page
+
+
+def test_rate_limits_count_the_client_behind_the_proxy_not_the_proxy(rf, settings):
+    from invitations import ratelimit
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.7")
+    settings.USE_X_FORWARDED_FOR = False
+    assert ratelimit.client_ip(request) == "10.0.0.1"
+    settings.USE_X_FORWARDED_FOR = True
+    assert ratelimit.client_ip(request) == "198.51.100.7"  # the address the trusted proxy appended
