@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from conferences.models import BridgePoint
 from conferences.widgets import DirectoryPicker
@@ -148,9 +150,57 @@ class DelegateForm(forms.Form):
         return data
 
 
+@dataclass(frozen=True)
+class DelegateRow:
+    """One delegate row as the reply form shows it."""
+
+    index: int
+    full_name: str
+    title: str
+    errors: list
+    name_label: str
+    title_label: str
+
+
 class BaseDelegateFormSet(forms.BaseFormSet):
     def named(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if form.cleaned_data.get("full_name")]
+
+    def rows(self) -> list[DelegateRow]:
+        """The rows to show: unbound, straight from the initial names (no form is
+        built for them: the reply link's page shows a row per delegate and a few
+        empty ones, and building a form per row cost more than the rest of it);
+        bound, each posted row with its errors."""
+        if self.is_bound:
+            values = [
+                (form["full_name"].value() or "", form["title"].value() or "", form.errors.get("full_name", []))
+                for form in self.forms
+            ]
+        else:
+            values = [(row.get("full_name", ""), row.get("title", ""), []) for row in self.initial or ()]
+        return [
+            DelegateRow(
+                index,
+                full_name,
+                title,
+                errors,
+                gettext("Full name of delegate %(n)s") % {"n": index + 1},
+                gettext("Title of delegate %(n)s") % {"n": index + 1},
+            )
+            for index, (full_name, title, errors) in enumerate(values)
+        ]
+
+    def management_values(self) -> dict[str, int]:
+        """The management form's values, without building it."""
+        if self.is_bound:
+            form = self.management_form
+            return {name: form[name].value() for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")}
+        return {
+            "TOTAL_FORMS": self.total_form_count(),
+            "INITIAL_FORMS": self.initial_form_count(),
+            "MIN_NUM_FORMS": self.min_num,
+            "MAX_NUM_FORMS": self.max_num,
+        }
 
 
 DelegateFormSet = forms.formset_factory(

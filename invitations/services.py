@@ -394,8 +394,11 @@ def update_recipient(invitation: Invitation, *, name: str, venue: str, email: st
 
 
 def reply_open(invitation: Invitation, now=None) -> bool:
-    deadline = invitation.campaign.reply_deadline
-    return invitation.reply_reopened or deadline is None or (now or timezone.now()) <= deadline
+    return _open(invitation.reply_reopened, invitation.campaign.reply_deadline, now)
+
+
+def _open(reopened: bool, deadline, now=None) -> bool:
+    return reopened or deadline is None or (now or timezone.now()) <= deadline
 
 
 def note_opened(invitation: Invitation) -> None:
@@ -422,7 +425,7 @@ def save_reply(
     note: str = "",
     channel: str = ReplyChannel.ONLINE,
     user=None,
-) -> Reply:
+) -> None:
     """Store the answer (replacing an earlier one). The invitation row is
     locked, so concurrent answers to one invitation apply one after the other."""
     if not attending:
@@ -430,12 +433,19 @@ def save_reply(
     entries = [DelegateEntry(nfc(d.full_name), nfc(d.title)) for d in delegates if nfc(d.full_name)]
     with transaction.atomic():
         # Only the invitation row is locked, not its campaign: replies to the other
-        # invitations of the campaign go on. (The reply is read once the lock is
-        # held: joined here, it would be read as it was before the wait.)
-        locked = Invitation.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=invitation.pk)
-        if channel == ReplyChannel.ONLINE and not reply_open(locked):
+        # invitations of the campaign go on. What decides is read once the lock is
+        # held (the organiser may have closed the reply or changed the quota), as
+        # values: no instances to build on the request every unit makes.
+        quota, hosts_point, reopened, deadline = (
+            Invitation.objects.select_for_update(of=("self",))
+            .filter(pk=invitation.pk)
+            .order_by()
+            .values_list("quota", "hosts_point", "reply_reopened", "campaign__reply_deadline")
+            .get()
+        )
+        if channel == ReplyChannel.ONLINE and not _open(reopened, deadline):
             raise InvitationError(_("The reply deadline has passed; ask the organiser to reopen the reply."))
-        if locked.quota is not None and delegate_count > locked.quota and not over_quota_reason.strip():
+        if quota is not None and delegate_count > quota and not over_quota_reason.strip():
             raise InvitationError(_("Give a reason for more delegates than the quota."))
         fields = {
             "attending": attending,
@@ -443,24 +453,33 @@ def save_reply(
             "over_quota_reason": nfc(over_quota_reason),
             "contact_name": nfc(contact_name),
             "contact_phone": nfc(contact_phone),
-            "connection_tested": connection_tested if locked.hosts_point else None,
+            "connection_tested": connection_tested if hosts_point else None,
             "note": nfc(note),
             "channel": channel,
             "entered_by": user if user is not None and user.is_authenticated else None,
         }
-        reply = Reply.objects.filter(invitation=locked).first()
-        if reply is None:
-            reply = Reply.objects.create(invitation=locked, **fields)
-        else:
-            for name, value in fields.items():
-                setattr(reply, name, value)
-            reply.revision += 1
-            reply.save()
-        _replace_delegates(locked, entries)
-    return reply
+        # A changed reply is one UPDATE (no read first); the first one is created.
+        changed = Reply.objects.filter(invitation_id=invitation.pk).update(
+            **fields, revision=F("revision") + 1, updated_at=timezone.now()
+        )
+        if not changed:
+            Reply.objects.create(invitation_id=invitation.pk, **fields)
+        _replace_delegates(invitation.pk, entries)
 
 
-def _replace_delegates(invitation: Invitation, entries: list[DelegateEntry]) -> None:
+CHECKED_IN_AT = Delegate._meta.get_field("checked_in_at")
+
+
+def _from_db(field, value):
+    """A value read by raw SQL as the ORM would give it (SQLite returns the
+    check-in time as text in UTC: read as it is, it moved by the time zone)."""
+    column = field.get_col(field.model._meta.db_table)
+    for converter in [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]:
+        value = converter(value, column, connection)
+    return value
+
+
+def _replace_delegates(invitation_id: int, entries: list[DelegateEntry]) -> None:
     """Rows in order; a delegate who keeps their name keeps their check-in."""
     # One statement deletes the rows and gives back their check-ins (Django's delete
     # would read them first: a round trip more on every reply). Delegate rows have no
@@ -468,15 +487,15 @@ def _replace_delegates(invitation: Invitation, entries: list[DelegateEntry]) -> 
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM invitations_delegate WHERE invitation_id = %s RETURNING full_name, checked_in_at, checked_in_by_id",
-            [invitation.pk],
+            [invitation_id],
         )
-        checked_in = {name: (at, by) for name, at, by in cursor.fetchall() if at is not None}
+        checked_in = {name: (_from_db(CHECKED_IN_AT, at), by) for name, at, by in cursor.fetchall() if at is not None}
     rows = []
     for order, entry in enumerate(entries, start=1):
         at, by = checked_in.get(entry.full_name, (None, None))
         rows.append(
             Delegate(
-                invitation=invitation,
+                invitation_id=invitation_id,
                 order=order,
                 full_name=entry.full_name,
                 title=entry.title,

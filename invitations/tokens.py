@@ -16,6 +16,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from conferences import frozen
+
 from .models import Invitation
 from .outbox import site_url
 
@@ -61,28 +63,24 @@ def expires_at(invitation: Invitation) -> datetime.datetime | None:
 
 def check_token(pk: int, token: str, *, now=None, related: tuple[str, ...] = ()) -> Invitation:
     """The invitation the link is for, or :class:`TokenError` (``related``: more
-    relations to load with it, e.g. its ``reply``)."""
+    relations to load with it, e.g. its ``reply`` and ``inviter``)."""
     try:
         data = signing.Signer(salt=SALT).unsign_object(token)
     except (signing.BadSignature, ValueError):
         raise TokenError("invalid") from None
     if not isinstance(data, dict) or data.get("i") != pk:
         raise TokenError("invalid")
-    # One join of six tables: the invitation with what the reply page shows and the
-    # expiry needs. Every request of a reply link runs it (benchmarks/replies_load.py):
-    # a join of eight tables (with the invited unit and the plan's issuing body, which
-    # the pages that need them load on use) took PostgreSQL ~1.5 ms to plan, two
-    # queries cost a round trip and a compilation more.
-    invitation = (
-        Invitation.objects.select_related("campaign__plan__conference", "inviter", "bridge_point", *related)
-        .filter(pk=pk)
-        .order_by()
-        .first()
-    )
+    # Every request of a reply link runs this (benchmarks/replies_load.py). The
+    # invitation with its campaign, and only what ``related`` asks: each joined
+    # table costs as much again to compile and build. The issued plan, its
+    # conference and the bridge point come from the process's copy
+    # (conferences.frozen): joining those wide tables cost a third of a request.
+    invitation = Invitation.objects.select_related("campaign", *related).filter(pk=pk).order_by().first()
     if invitation is None:
         raise TokenError("invalid")
     if data.get("v") != invitation.token_version:
         raise TokenError("revoked")
+    frozen.attach_issued_plan(invitation)
     end = expires_at(invitation)
     if end is not None and (now or timezone.now()) > end:
         raise TokenError("expired")

@@ -366,7 +366,9 @@ def _by_link(view, *, reply_on_get: bool = False):
         if not ratelimit.allow(f"link:{pk}", limit=settings.REPLY_LINK_HITS_PER_MINUTE, window=60):
             return _link_error(request, "limited", status=429)
         try:
-            invitation = tokens.check_token(pk, token, related=("reply",) if reply_on_get and request.method == "GET" else ())
+            # A GET shows the reply and the inviting body; a POST saves and redirects.
+            related = ("inviter", "reply") if reply_on_get and request.method == "GET" else ()
+            invitation = tokens.check_token(pk, token, related=related)
         except tokens.TokenError as error:
             ratelimit.allow(f"bad-link:{ip}", limit=BAD_LINKS_PER_10_MINUTES, window=600)
             return _link_error(request, error.kind, status=410 if error.kind == "expired" else 403)
@@ -453,11 +455,16 @@ def _save_reply(request, invitation: Invitation, form, formset, *, user=None) ->
     return True
 
 
+def _delegates(invitation: Invitation) -> list[Delegate]:
+    """The named delegates in order, with what the reply pages show of them."""
+    return list(invitation.delegates.order_by("order").only("invitation_id", "order", "full_name", "title"))
+
+
 def reply_page(request, access: Access):
     invitation = access.invitation
     services.note_opened(invitation)
     open_ = services.reply_open(invitation)
-    delegates = list(invitation.delegates.order_by("order")) if request.method != "POST" else None
+    delegates = _delegates(invitation) if request.method != "POST" else None
     form, formset = _reply_forms(request, invitation, delegates=delegates)
     if request.method == "POST":
         if not open_:
@@ -477,7 +484,7 @@ def reply_page(request, access: Access):
             "conference_name": content.conference_name(plan),
             "conference_time": content.conference_time(plan.conference),
             "reply": getattr(invitation, "reply", None),
-            "delegates": delegates if delegates is not None else list(invitation.delegates.order_by("order")),
+            "delegates": delegates if delegates is not None else _delegates(invitation),
             "form": form,
             "formset": formset,
             "open": open_,

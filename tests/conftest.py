@@ -145,6 +145,18 @@ def verify_client_session(client, user) -> None:
 
 
 @pytest.fixture(autouse=True)
+def fresh_issued_plans():
+    """Each test reads the issued plans again: the process keeps their rows
+    (conferences.frozen), and a rolled-back database may give the next test's
+    plan the same id."""
+    from conferences import frozen
+
+    frozen.clear()
+    yield
+    frozen.clear()
+
+
+@pytest.fixture(autouse=True)
 def force_login_passes_the_second_factor(request, monkeypatch):
     if request.node.get_closest_marker("real_otp"):
         return

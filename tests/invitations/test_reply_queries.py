@@ -14,13 +14,15 @@ from tests.factories import UserFactory
 
 from .test_replies import _first, _reply_data, issued  # noqa: F401  (the fixture)
 
-# GET: the link check (the invitation with its campaign, plan, conference,
-# inviting body, bridge point and reply in one join), the delegates.
+# GET: the link check (the invitation with its campaign, inviting body and reply
+# in one join; the issued plan, its conference and bridge point are the process's
+# copy, read by the first request), the delegates.
 GET_QUERIES = 2
-# POST: the link check; in the transaction: the locked invitation, its reply,
-# the reply's update, the old delegates deleted (their check-ins returned), the
-# new ones inserted; plus the savepoint and its release (the test's transaction).
-POST_QUERIES = 8
+# POST: the link check; in the transaction: the locked invitation (what decides,
+# as values), the reply's update, the old delegates deleted (their check-ins
+# returned), the new ones inserted; plus the savepoint and its release (the
+# test's transaction).
+POST_QUERIES = 7
 
 
 def test_reply_page_query_counts(client, issued, django_assert_num_queries):  # noqa: F811
