@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from conferences.models import BridgePoint, Plan, PlanState
 from conferences.selectors import PlanDocument, plan_document_for_system
+from config.compiled import CompiledQuery
 from directory.models import Organisation, OrganisationKind
 from documents import content
 from documents.recipients import plan_recipients
@@ -412,6 +413,18 @@ class DelegateEntry:
     title: str = ""
 
 
+# What decides on a reply, read with the invitation row locked (compiled once: every
+# unit's reply runs it).
+_LOCKED_REPLY_STATE = CompiledQuery(
+    lambda pk: (
+        Invitation.objects.select_for_update(of=("self",))
+        .filter(pk=pk)
+        .order_by()
+        .values_list("quota", "hosts_point", "reply_reopened", "campaign__reply_deadline")
+    )
+)
+
+
 def save_reply(
     invitation: Invitation,
     *,
@@ -436,13 +449,10 @@ def save_reply(
         # invitations of the campaign go on. What decides is read once the lock is
         # held (the organiser may have closed the reply or changed the quota), as
         # values: no instances to build on the request every unit makes.
-        quota, hosts_point, reopened, deadline = (
-            Invitation.objects.select_for_update(of=("self",))
-            .filter(pk=invitation.pk)
-            .order_by()
-            .values_list("quota", "hosts_point", "reply_reopened", "campaign__reply_deadline")
-            .get()
-        )
+        state = _LOCKED_REPLY_STATE.first(invitation.pk)
+        if state is None:
+            raise Invitation.DoesNotExist
+        quota, hosts_point, reopened, deadline = state
         if channel == ReplyChannel.ONLINE and not _open(reopened, deadline):
             raise InvitationError(_("The reply deadline has passed; ask the organiser to reopen the reply."))
         if quota is not None and delegate_count > quota and not over_quota_reason.strip():

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conferences import frozen
+from config.compiled import CompiledQuery
 
 from .models import Invitation
 from .outbox import site_url
@@ -61,6 +62,18 @@ def expires_at(invitation: Invitation) -> datetime.datetime | None:
     return timezone.make_aware(end)
 
 
+_link_queries: dict[tuple[str, ...], CompiledQuery] = {}
+
+
+def _link_query(related: tuple[str, ...]) -> CompiledQuery:
+    query = _link_queries.get(related)
+    if query is None:
+        query = _link_queries[related] = CompiledQuery(
+            lambda pk: Invitation.objects.select_related("campaign", *related).filter(pk=pk).order_by("pk")[:1]
+        )
+    return query
+
+
 def check_token(pk: int, token: str, *, now=None, related: tuple[str, ...] = ()) -> Invitation:
     """The invitation the link is for, or :class:`TokenError` (``related``: more
     relations to load with it, e.g. its ``reply`` and ``inviter``)."""
@@ -75,7 +88,8 @@ def check_token(pk: int, token: str, *, now=None, related: tuple[str, ...] = ())
     # table costs as much again to compile and build. The issued plan, its
     # conference and the bridge point come from the process's copy
     # (conferences.frozen): joining those wide tables cost a third of a request.
-    invitation = Invitation.objects.select_related("campaign", *related).filter(pk=pk).order_by().first()
+    # The SQL is compiled once (config.compiled).
+    invitation = _link_query(related).first(pk)
     if invitation is None:
         raise TokenError("invalid")
     if data.get("v") != invitation.token_version:

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from conferences.models import Plan, PlanState
 from conferences.widgets import resolve_picker_labels
+from config.compiled import CompiledQuery
 from documents import content
 
 from . import exports, forms, outbox, permissions, ratelimit, selectors, services, tokens
@@ -455,9 +456,14 @@ def _save_reply(request, invitation: Invitation, form, formset, *, user=None) ->
     return True
 
 
+_DELEGATES = CompiledQuery(
+    lambda pk: Delegate.objects.filter(invitation_id=pk).order_by("order").only("invitation_id", "order", "full_name", "title")
+)
+
+
 def _delegates(invitation: Invitation) -> list[Delegate]:
     """The named delegates in order, with what the reply pages show of them."""
-    return list(invitation.delegates.order_by("order").only("invitation_id", "order", "full_name", "title"))
+    return _DELEGATES.run(invitation.pk)
 
 
 def reply_page(request, access: Access):

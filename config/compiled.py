@@ -1,0 +1,107 @@
+"""Queries compiled once per process, for the few requests everyone makes.
+
+Django builds a QuerySet's SQL again each time it is evaluated. For the
+queries of the reply link, which every unit of the province opens and posts
+in conference week, building the SQL and the select-related machinery cost
+several times what PostgreSQL takes to run them (benchmarks/README.md). A
+:class:`CompiledQuery` compiles its QuerySet once per database alias, with a
+placeholder for the one value that changes (an id), then runs that SQL with
+the value and builds the results the way Django's own iterables do: model
+instances with their ``select_related`` relations, or the tuples of
+``values_list()``, through the same converters.
+
+It relies on the compiler's results (``select``, ``klass_info``, the
+converters) and on ``RelatedPopulator``: Django internals.
+``tests/invitations/test_compiled.py`` compares its results with the QuerySet's, so an
+upgrade of Django that changes them fails there, not in production.
+
+A ``select_for_update()`` query must run in a transaction, as with the ORM
+(checked here when it runs, as Django checks when it compiles).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from django.db import connections, transaction
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+
+# The value the QuerySet is built with, found again in the compiled parameters.
+PLACEHOLDER = -2_147_483_641
+
+
+class _Plan:
+    def __init__(self, queryset: QuerySet):
+        self.db = queryset.db
+        self.kind = queryset._iterable_class
+        if self.kind not in (ModelIterable, ValuesListIterable) or queryset.query.annotation_select or queryset.query.extra:
+            raise ValueError("CompiledQuery takes model instances or a plain values_list() without annotations.")
+        self.for_update = queryset.query.select_for_update
+        self.fetch_mode = queryset._fetch_mode
+        compiler = queryset.query.get_compiler(using=self.db)
+        self.sql, params = compiler.as_sql()  # select_for_update(): in a transaction only, as it must run
+        params = list(params)
+        if params.count(PLACEHOLDER) != 1:
+            raise ValueError("The QuerySet must use the placeholder exactly once.")
+        self.params = params
+        self.index = params.index(PLACEHOLDER)
+        self.compiler = compiler
+        self.converters = compiler.get_converters([column[0] for column in compiler.select])
+        if self.kind is ModelIterable:
+            info = compiler.klass_info
+            self.model = info["model"]
+            start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+            self.model_slice = slice(start, end)
+            self.init_list = [column[0].target.attname for column in compiler.select[start:end]]
+
+    def run(self, value) -> list:
+        connection = connections[self.db]
+        if self.for_update and connection.get_autocommit():
+            raise transaction.TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        params = list(self.params)
+        params[self.index] = value
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
+        if self.kind is ValuesListIterable:
+            return rows
+        instances = []
+        for row in rows:
+            instance = self.model.from_db(self.db, self.init_list, row[self.model_slice], fetch_mode=self.fetch_mode)
+            for populator in get_related_populators(self.compiler.klass_info, self.compiler.select, self.db, self.fetch_mode):
+                populator.populate(row, instance)
+            instances.append(instance)
+        return instances
+
+
+class CompiledQuery:
+    """``CompiledQuery(lambda value: Model.objects.filter(pk=value)…)``: the
+    function builds the QuerySet from the placeholder; ``run(value)`` gives
+    its results (a list) for that value, ``first(value)`` the first or None.
+    Keep the QuerySet's order explicit (``order_by()``), as for any query."""
+
+    def __init__(self, build: Callable[[int], QuerySet]):
+        self.build = build
+        self._plans: dict[str | None, _Plan] = {}
+        self._lock = threading.Lock()
+
+    def _plan(self, using: str | None) -> _Plan:
+        plan = self._plans.get(using)
+        if plan is None:
+            with self._lock:
+                plan = self._plans.get(using)
+                if plan is None:
+                    queryset = self.build(PLACEHOLDER)
+                    plan = self._plans[using] = _Plan(queryset if using is None else queryset.using(using))
+        return plan
+
+    def run(self, value: int, *, using: str | None = None) -> list:
+        return self._plan(using).run(value)
+
+    def first(self, value: int, *, using: str | None = None):
+        rows = self.run(value, using=using)
+        return rows[0] if rows else None

@@ -1,0 +1,75 @@
+"""config.compiled gives what the QuerySet gives: the same instances, relations and values."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from config.compiled import PLACEHOLDER, CompiledQuery
+from invitations.models import Delegate, Invitation
+
+from .test_replies import _first, issued  # noqa: F401  (the fixture)
+
+
+def _fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+def test_instances_with_their_related_objects_are_the_querysets(issued, django_assert_num_queries):  # noqa: F811
+    invitation = _first(issued)
+    Delegate.objects.create(invitation=invitation, order=1, full_name="Trần Thị Bích", title="Phó Giám đốc")
+    build = lambda pk: Invitation.objects.select_related("campaign", "inviter", "reply").filter(pk=pk).order_by("pk")  # noqa: E731
+    query = CompiledQuery(build)
+    expected = build(invitation.pk).get()
+    got = query.first(invitation.pk)
+    assert _fields(got) == _fields(expected)
+    with django_assert_num_queries(0):  # the relations came with the row
+        assert _fields(got.campaign) == _fields(expected.campaign)
+        assert _fields(got.inviter) == _fields(expected.inviter)
+        assert getattr(got, "reply", None) is None
+    assert got.signer_titles == expected.signer_titles and got.created_at == expected.created_at  # converters applied
+    assert query.first(-1) is None
+    with django_assert_num_queries(1):
+        again = query.first(invitation.pk)
+    assert again is not got and _fields(again) == _fields(got)
+
+
+def test_several_rows_in_order_and_deferred_fields(issued):  # noqa: F811
+    invitation = _first(issued)
+    for order, name in enumerate(["Lê Văn C", "Nguyễn Văn A", "Trần Thị B"], start=1):
+        Delegate.objects.create(invitation=invitation, order=order, full_name=name)
+    query = CompiledQuery(lambda pk: Delegate.objects.filter(invitation_id=pk).order_by("-order").only("invitation_id", "order", "full_name"))
+    rows = query.run(invitation.pk)
+    assert [row.full_name for row in rows] == ["Trần Thị B", "Nguyễn Văn A", "Lê Văn C"]
+    assert rows[0].get_deferred_fields() == {"title", "search_text", "collation_key", "checked_in_at", "checked_in_by_id"}
+    assert query.run(-1) == []
+
+
+def test_values_list_and_select_for_update(issued):  # noqa: F811
+    invitation = _first(issued)
+    build = (
+        lambda pk: Invitation.objects.select_for_update(of=("self",))  # noqa: E731
+        .filter(pk=pk)
+        .order_by()
+        .values_list("quota", "hosts_point", "reply_reopened", "campaign__reply_deadline")
+    )
+    query = CompiledQuery(build)
+    with transaction.atomic():
+        assert query.first(invitation.pk) == build(invitation.pk).get()
+    assert isinstance(query.first.__self__, CompiledQuery)
+
+
+def test_select_for_update_refused_outside_a_transaction(transactional_db, issued):  # noqa: F811
+    query = CompiledQuery(lambda pk: Invitation.objects.select_for_update().filter(pk=pk).order_by().values_list("quota"))
+    with transaction.atomic():
+        query.first(_first(issued).pk)  # compiled in a transaction
+    with pytest.raises(transaction.TransactionManagementError):
+        query.first(_first(issued).pk)
+
+
+def test_what_it_cannot_compile_is_refused(db):
+    with pytest.raises(ValueError, match="placeholder"):
+        CompiledQuery(lambda pk: Invitation.objects.filter(pk=1).order_by()).run(1)
+    with pytest.raises(ValueError, match="values_list"):
+        CompiledQuery(lambda pk: Invitation.objects.filter(pk=pk).values("pk")).run(1)
+    assert PLACEHOLDER < 0  # never an id
