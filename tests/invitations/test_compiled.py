@@ -38,7 +38,9 @@ def test_several_rows_in_order_and_deferred_fields(issued):  # noqa: F811
     invitation = _first(issued)
     for order, name in enumerate(["Lê Văn C", "Nguyễn Văn A", "Trần Thị B"], start=1):
         Delegate.objects.create(invitation=invitation, order=order, full_name=name)
-    query = CompiledQuery(lambda pk: Delegate.objects.filter(invitation_id=pk).order_by("-order").only("invitation_id", "order", "full_name"))
+    query = CompiledQuery(
+        lambda pk: Delegate.objects.filter(invitation_id=pk).order_by("-order").only("invitation_id", "order", "full_name")
+    )
     rows = query.run(invitation.pk)
     assert [row.full_name for row in rows] == ["Trần Thị B", "Nguyễn Văn A", "Lê Văn C"]
     assert rows[0].get_deferred_fields() == {"title", "search_text", "collation_key", "checked_in_at", "checked_in_by_id"}
@@ -47,12 +49,15 @@ def test_several_rows_in_order_and_deferred_fields(issued):  # noqa: F811
 
 def test_values_list_and_select_for_update(issued):  # noqa: F811
     invitation = _first(issued)
-    build = (
-        lambda pk: Invitation.objects.select_for_update(of=("self",))  # noqa: E731
-        .filter(pk=pk)
-        .order_by()
-        .values_list("quota", "hosts_point", "reply_reopened", "campaign__reply_deadline")
-    )
+
+    def build(pk):
+        return (
+            Invitation.objects.select_for_update(of=("self",))
+            .filter(pk=pk)
+            .order_by()
+            .values_list("quota", "hosts_point", "reply_reopened", "campaign__reply_deadline")
+        )
+
     query = CompiledQuery(build)
     with transaction.atomic():
         assert query.first(invitation.pk) == build(invitation.pk).get()
