@@ -438,21 +438,30 @@ def save_reply(
     note: str = "",
     channel: str = ReplyChannel.ONLINE,
     user=None,
+    locked: bool = False,
 ) -> None:
     """Store the answer (replacing an earlier one). The invitation row is
-    locked, so concurrent answers to one invitation apply one after the other."""
+    locked, so concurrent answers to one invitation apply one after the other
+    (``locked``: the caller's transaction holds the lock already, the
+    invitation and its campaign read with it: the reply link's POST)."""
     if not attending:
         delegate_count, delegates, over_quota_reason = 0, (), ""
     entries = [DelegateEntry(nfc(d.full_name), nfc(d.title)) for d in delegates if nfc(d.full_name)]
-    with transaction.atomic():
+    if locked and connection.get_autocommit():
+        raise transaction.TransactionManagementError("save_reply(locked=True) runs in the transaction holding the lock.")
+    with transaction.atomic(savepoint=not locked):
         # Only the invitation row is locked, not its campaign: replies to the other
         # invitations of the campaign go on. What decides is read once the lock is
         # held (the organiser may have closed the reply or changed the quota), as
         # values: no instances to build on the request every unit makes.
-        state = _LOCKED_REPLY_STATE.first(invitation.pk)
-        if state is None:
-            raise Invitation.DoesNotExist
-        quota, hosts_point, reopened, deadline = state
+        if locked:
+            quota, hosts_point = invitation.quota, invitation.hosts_point
+            reopened, deadline = invitation.reply_reopened, invitation.campaign.reply_deadline
+        else:
+            state = _LOCKED_REPLY_STATE.first(invitation.pk)
+            if state is None:
+                raise Invitation.DoesNotExist
+            quota, hosts_point, reopened, deadline = state
         if channel == ReplyChannel.ONLINE and not _open(reopened, deadline):
             raise InvitationError(_("The reply deadline has passed; ask the organiser to reopen the reply."))
         if quota is not None and delegate_count > quota and not over_quota_reason.strip():

@@ -62,21 +62,25 @@ def expires_at(invitation: Invitation) -> datetime.datetime | None:
     return timezone.make_aware(end)
 
 
-_link_queries: dict[tuple[str, ...], CompiledQuery] = {}
+_link_queries: dict[tuple, CompiledQuery] = {}
 
 
-def _link_query(related: tuple[str, ...]) -> CompiledQuery:
-    query = _link_queries.get(related)
+def _link_query(related: tuple[str, ...], for_update: bool) -> CompiledQuery:
+    query = _link_queries.get((related, for_update))
     if query is None:
-        query = _link_queries[related] = CompiledQuery(
-            lambda pk: Invitation.objects.select_related("campaign", *related).filter(pk=pk).order_by("pk")[:1]
-        )
+
+        def build(pk):
+            invitations = Invitation.objects.select_for_update(of=("self",)) if for_update else Invitation.objects
+            return invitations.select_related("campaign", *related).filter(pk=pk).order_by("pk")[:1]
+
+        query = _link_queries[(related, for_update)] = CompiledQuery(build)
     return query
 
 
-def check_token(pk: int, token: str, *, now=None, related: tuple[str, ...] = ()) -> Invitation:
+def check_token(pk: int, token: str, *, now=None, related: tuple[str, ...] = (), for_update: bool = False) -> Invitation:
     """The invitation the link is for, or :class:`TokenError` (``related``: more
-    relations to load with it, e.g. its ``reply`` and ``inviter``)."""
+    relations to load with it, e.g. its ``reply`` and ``inviter``; ``for_update``:
+    its row locked, in the caller's transaction, as services.save_reply needs it)."""
     try:
         data = signing.Signer(salt=SALT).unsign_object(token)
     except (signing.BadSignature, ValueError):
@@ -89,7 +93,7 @@ def check_token(pk: int, token: str, *, now=None, related: tuple[str, ...] = ())
     # conference and the bridge point come from the process's copy
     # (conferences.frozen): joining those wide tables cost a third of a request.
     # The SQL is compiled once (config.compiled).
-    invitation = _link_query(related).first(pk)
+    invitation = _link_query(related, for_update).first(pk)
     if invitation is None:
         raise TokenError("invalid")
     if data.get("v") != invitation.token_version:

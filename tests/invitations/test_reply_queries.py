@@ -18,11 +18,10 @@ from .test_replies import _first, _reply_data, issued  # noqa: F401  (the fixtur
 # in one join; the issued plan, its conference and bridge point are the process's
 # copy, read by the first request), the delegates.
 GET_QUERIES = 2
-# POST: the link check; in the transaction: the locked invitation (what decides,
-# as values), the reply's update, the old delegates deleted (their check-ins
-# returned), the new ones inserted; plus the savepoint and its release (the
-# test's transaction).
-POST_QUERIES = 7
+# POST, in one transaction: the link check locking the invitation row, the
+# reply's update, the old delegates deleted (their check-ins returned), the new
+# ones inserted; plus the savepoint and its release (the test's transaction).
+POST_QUERIES = 6
 
 
 def test_reply_page_query_counts(client, issued, django_assert_num_queries):  # noqa: F811
