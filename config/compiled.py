@@ -7,8 +7,8 @@ several times what PostgreSQL takes to run them (benchmarks/README.md). A
 :class:`CompiledQuery` compiles its QuerySet once per database alias, with a
 placeholder for the one value that changes (an id), then runs that SQL with
 the value and builds the results the way Django's own iterables do: model
-instances with their ``select_related`` relations, or the tuples of
-``values_list()``, through the same converters.
+instances with their ``select_related`` relations and annotations, or the
+tuples of ``values_list()``, through the same converters.
 
 It relies on the compiler's results (``select``, ``klass_info``, the
 converters) and on ``RelatedPopulator``: Django internals.
@@ -36,8 +36,10 @@ class _Plan:
     def __init__(self, queryset: QuerySet):
         self.db = queryset.db
         self.kind = queryset._iterable_class
-        if self.kind not in (ModelIterable, ValuesListIterable) or queryset.query.annotation_select or queryset.query.extra:
-            raise ValueError("CompiledQuery takes model instances or a plain values_list() without annotations.")
+        if self.kind not in (ModelIterable, ValuesListIterable) or queryset.query.extra:
+            raise ValueError("CompiledQuery takes model instances or a plain values_list().")
+        if self.kind is ValuesListIterable and queryset.query.annotation_select:
+            raise ValueError("CompiledQuery takes a values_list() of fields only.")
         self.for_update = queryset.query.select_for_update
         self.fetch_mode = queryset._fetch_mode
         compiler = queryset.query.get_compiler(using=self.db)
@@ -74,6 +76,8 @@ class _Plan:
             instance = self.model.from_db(self.db, self.init_list, row[self.model_slice], fetch_mode=self.fetch_mode)
             for populator in get_related_populators(self.compiler.klass_info, self.compiler.select, self.db, self.fetch_mode):
                 populator.populate(row, instance)
+            for name, position in self.compiler.annotation_col_map.items():
+                setattr(instance, name, row[position])
             instances.append(instance)
         return instances
 

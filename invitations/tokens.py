@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core import signing
+from django.db import connection
+from django.db.models import OuterRef
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
 from conferences import frozen
 from config.compiled import CompiledQuery
 
-from .models import Invitation
+from .models import Delegate, Invitation
 from .outbox import site_url
 
 SALT = "invitations.reply"
@@ -65,22 +69,45 @@ def expires_at(invitation: Invitation) -> datetime.datetime | None:
 _link_queries: dict[tuple, CompiledQuery] = {}
 
 
-def _link_query(related: tuple[str, ...], for_update: bool) -> CompiledQuery:
-    query = _link_queries.get((related, for_update))
+def _link_query(related: tuple[str, ...], for_update: bool, delegates: bool) -> CompiledQuery:
+    key = (related, for_update, delegates)
+    query = _link_queries.get(key)
     if query is None:
 
         def build(pk):
             invitations = Invitation.objects.select_for_update(of=("self",)) if for_update else Invitation.objects
-            return invitations.select_related("campaign", *related).filter(pk=pk).order_by("pk")[:1]
+            invitations = invitations.select_related("campaign", *related)
+            if delegates:
+                rows = Delegate.objects.filter(invitation_id=OuterRef("pk")).order_by("order")
+                invitations = invitations.annotate(
+                    delegate_rows=ArraySubquery(rows.values(row=JSONObject(full_name="full_name", title="title")))
+                )
+            return invitations.filter(pk=pk).order_by("pk")[:1]
 
-        query = _link_queries[(related, for_update)] = CompiledQuery(build)
+        query = _link_queries[key] = CompiledQuery(build)
     return query
 
 
-def check_token(pk: int, token: str, *, now=None, related: tuple[str, ...] = (), for_update: bool = False) -> Invitation:
+def delegates_of(invitation: Invitation) -> list[Delegate] | None:
+    """The delegates read with the link check (``with_delegates``), in order, with
+    their names and titles; None when they were not (not PostgreSQL)."""
+    rows = getattr(invitation, "delegate_rows", None)
+    if rows is None:
+        return None
+    return [
+        Delegate(invitation_id=invitation.pk, order=order, full_name=row["full_name"], title=row["title"])
+        for order, row in enumerate(rows, start=1)
+    ]
+
+
+def check_token(
+    pk: int, token: str, *, now=None, related: tuple[str, ...] = (), for_update: bool = False, with_delegates: bool = False
+) -> Invitation:
     """The invitation the link is for, or :class:`TokenError` (``related``: more
     relations to load with it, e.g. its ``reply`` and ``inviter``; ``for_update``:
-    its row locked, in the caller's transaction, as services.save_reply needs it)."""
+    its row locked, in the caller's transaction, as services.save_reply needs it;
+    ``with_delegates``: on PostgreSQL, its delegates in the same query, see
+    :func:`delegates_of`)."""
     try:
         data = signing.Signer(salt=SALT).unsign_object(token)
     except (signing.BadSignature, ValueError):
@@ -93,7 +120,8 @@ def check_token(pk: int, token: str, *, now=None, related: tuple[str, ...] = (),
     # conference and the bridge point come from the process's copy
     # (conferences.frozen): joining those wide tables cost a third of a request.
     # The SQL is compiled once (config.compiled).
-    invitation = _link_query(related, for_update).first(pk)
+    delegates = with_delegates and connection.vendor == "postgresql"
+    invitation = _link_query(related, for_update, delegates).first(pk)
     if invitation is None:
         raise TokenError("invalid")
     if data.get("v") != invitation.token_version:

@@ -376,7 +376,9 @@ def _by_link(view, *, reply_on_get: bool = False):
         lock = reply_on_get and request.method == "POST"
         try:
             with transaction.atomic() if lock else nullcontext():
-                invitation = tokens.check_token(pk, token, related=related, for_update=lock)
+                invitation = tokens.check_token(
+                    pk, token, related=related, for_update=lock, with_delegates=reply_on_get and request.method == "GET"
+                )
                 return view(request, Access(invitation, token, locked=lock), *args, **kwargs)
         except tokens.TokenError as error:
             ratelimit.allow(f"bad-link:{ip}", limit=BAD_LINKS_PER_10_MINUTES, window=600)
@@ -470,8 +472,10 @@ _DELEGATES = CompiledQuery(
 
 
 def _delegates(invitation: Invitation) -> list[Delegate]:
-    """The named delegates in order, with what the reply pages show of them."""
-    return _DELEGATES.run(invitation.pk)
+    """The named delegates in order, with what the reply pages show of them
+    (read with the link check on PostgreSQL)."""
+    delegates = tokens.delegates_of(invitation)
+    return delegates if delegates is not None else _DELEGATES.run(invitation.pk)
 
 
 def reply_page(request, access: Access):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from django.db.models import Count
 
 from config.compiled import PLACEHOLDER, CompiledQuery
 from invitations.models import Delegate, Invitation
@@ -32,6 +33,14 @@ def test_instances_with_their_related_objects_are_the_querysets(issued, django_a
     with django_assert_num_queries(1):
         again = query.first(invitation.pk)
     assert again is not got and _fields(again) == _fields(got)
+
+
+def test_annotations_are_set_on_the_instances(issued):  # noqa: F811
+    invitation = _first(issued)
+    for order, name in enumerate(["Lê Văn C", "Nguyễn Văn A"], start=1):
+        Delegate.objects.create(invitation=invitation, order=order, full_name=name)
+    query = CompiledQuery(lambda pk: Invitation.objects.annotate(named=Count("delegates")).filter(pk=pk).order_by("pk"))
+    assert query.first(invitation.pk).named == 2
 
 
 def test_several_rows_in_order_and_deferred_fields(issued):  # noqa: F811
@@ -77,4 +86,6 @@ def test_what_it_cannot_compile_is_refused(db):
         CompiledQuery(lambda pk: Invitation.objects.filter(pk=1).order_by()).run(1)
     with pytest.raises(ValueError, match="values_list"):
         CompiledQuery(lambda pk: Invitation.objects.filter(pk=pk).values("pk")).run(1)
+    with pytest.raises(ValueError, match="fields only"):
+        CompiledQuery(lambda pk: Invitation.objects.filter(pk=pk).annotate(n=Count("delegates")).values_list("n")).run(1)
     assert PLACEHOLDER < 0  # never an id
