@@ -79,3 +79,15 @@ def test_the_single_statement_write_fills_every_column_and_clears_on_a_refusal(c
     reply.refresh_from_db()
     assert reply.revision == 3 and reply.attending is False and reply.delegate_count == 0
     assert not invitation.delegates.exists()
+
+
+def test_a_reply_said_locked_must_run_in_the_transaction_holding_the_lock(transactional_db, issued):  # noqa: F811
+    import pytest
+    from django.db import transaction
+
+    from invitations import services
+
+    invitation = tokens.check_token(_first(issued).pk, tokens.make_token(_first(issued)))
+    with pytest.raises(transaction.TransactionManagementError):
+        services.save_reply(invitation, attending=False, delegate_count=0, contact_name="A", contact_phone="1", locked=True)
+    assert not Reply.objects.filter(invitation=invitation).exists()
