@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
+from django.test.utils import CaptureQueriesContext
 
 from config.compiled import PLACEHOLDER, CompiledQuery
 from invitations.models import Delegate, Invitation
@@ -89,3 +91,66 @@ def test_what_it_cannot_compile_is_refused(db):
     with pytest.raises(ValueError, match="fields only"):
         CompiledQuery(lambda pk: Invitation.objects.filter(pk=pk).annotate(n=Count("delegates")).values_list("n")).run(1)
     assert PLACEHOLDER < 0  # never an id
+
+
+def _prepared_statement(name: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name])
+        return [row[0] for row in cursor.fetchall()]
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+
+
+@postgresql_only
+def test_prepared_on_the_server_once_per_connection(transactional_db, issued):  # noqa: F811
+    invitation = _first(issued)
+    query = CompiledQuery(lambda pk: Invitation.objects.select_related("campaign").filter(pk=pk).order_by("pk"))
+    with CaptureQueriesContext(connection) as first:
+        assert query.first(invitation.pk).campaign.pk == invitation.campaign_id
+    name = query._plan(None).name
+    statement = _prepared_statement(name)
+    assert len(statement) == 1 and '"invitations_invitation"."id" = $1' in statement[0]
+    assert [q["sql"] for q in first.captured_queries] == [
+        f"PREPARE {name} AS {statement[0].split(' AS ', 1)[1]}",
+        f"EXECUTE {name}({invitation.pk})",
+    ]
+    with CaptureQueriesContext(connection) as again:
+        assert query.first(invitation.pk).pk == invitation.pk and query.first(-1) is None
+    # (psycopg2 writes a negative number with a space before it)
+    assert [q["sql"].replace(" ", "") for q in again.captured_queries] == [
+        f"EXECUTE{name}({invitation.pk})",
+        f"EXECUTE{name}(-1)",
+    ]
+    # A new connection (a restarted server, an expired one) has none: prepared again.
+    connection.close()
+    assert query.first(invitation.pk).pk == invitation.pk
+    assert len(_prepared_statement(name)) == 1
+
+
+@postgresql_only
+def test_prepared_in_a_savepoint_inside_a_transaction(issued):  # noqa: F811
+    invitation = _first(issued)
+    query = CompiledQuery(
+        lambda pk: Invitation.objects.select_for_update(of=("self",)).filter(pk=pk).order_by().values_list("quota")
+    )
+    with transaction.atomic():
+        assert query.first(invitation.pk) == (invitation.quota,)
+    assert len(_prepared_statement(query._plan(None).name)) == 1
+
+
+@postgresql_only
+def test_a_statement_postgresql_cannot_prepare_runs_as_plain_sql(issued):  # noqa: F811
+    invitation = _first(issued)
+    # "$1 IS NULL": PostgreSQL cannot tell the parameter's type.
+    query = CompiledQuery(
+        lambda pk: Invitation.objects.annotate(missing=RawSQL("%s IS NULL", (pk,))).filter(pk=invitation.pk).order_by("pk")
+    )
+    with transaction.atomic():  # the failed PREPARE does not break the caller's transaction
+        assert query.first(invitation.pk).missing is False
+        assert Invitation.objects.filter(pk=invitation.pk).exists()
+    plan = query._plan(None)
+    assert plan.prepare is False and _prepared_statement(plan.name) == []
+    with CaptureQueriesContext(connection) as plain:
+        assert query.first(invitation.pk).missing is False
+    assert len(plain.captured_queries) == 1 and plain.captured_queries[0]["sql"].startswith("SELECT")
