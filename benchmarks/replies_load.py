@@ -16,7 +16,9 @@ REDIS_URL) the cache, hence the rate-limit counters, is that Redis, as in
 production; without it, each gunicorn worker's local memory.
 
 Two phases of ``--seconds`` each, ``--clients`` concurrent clients (asyncio,
-aiohttp, one cookie jar per client):
+aiohttp, one cookie jar per client), each phase run in ``--rounds`` slices
+that alternate (bare, reply, bare, reply, …; default 4): whatever else the
+machine does during the run weighs on both alike.
 
 - bare: GET ``/van-hanh/benchmark-bare/`` (the whole middleware stack, one
   ``SELECT 1``, a 4-byte text response);
@@ -251,10 +253,14 @@ async def reply_client(session, base: str, links: list[dict], number: int, deadl
             phase.errors.append(f"reply {type(error).__name__}")
 
 
-async def run_phase(name: str, base: str, clients: int, seconds: float, links: list[dict]) -> Phase:
+async def run_phase(
+    name: str, base: str, clients: int, seconds: float, links: list[dict], phase: Phase | None = None, first_link: int = 0
+) -> Phase:
+    """Run one slice of a phase (added to ``phase`` if given); the reply clients
+    start at link ``first_link + i``."""
     import aiohttp
 
-    phase = Phase(name, clients)
+    phase = phase or Phase(name, clients)
     timeout = aiohttp.ClientTimeout(total=30)
     sessions = [
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=timeout, connector=aiohttp.TCPConnector(limit=1))
@@ -266,9 +272,9 @@ async def run_phase(name: str, base: str, clients: int, seconds: float, links: l
         if name == "bare":
             jobs = [bare_client(session, base, deadline, phase) for session in sessions]
         else:
-            jobs = [reply_client(session, base, links, i, deadline, phase) for i, session in enumerate(sessions)]
+            jobs = [reply_client(session, base, links, first_link + i, deadline, phase) for i, session in enumerate(sessions)]
         await asyncio.gather(*jobs)
-        phase.elapsed = time.perf_counter() - started
+        phase.elapsed += time.perf_counter() - started
     finally:
         for session in sessions:
             await session.close()
@@ -279,6 +285,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
     parser.add_argument("--seconds", type=float, default=20, help="duration of each phase (default 20)")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating slices per phase (default 4)")
     parser.add_argument("--links", type=int, default=0, help="reply links to use (default: every open one)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1: sync workers; more: gthread)")
@@ -338,7 +345,7 @@ def main() -> None:
         if not links:
             sys.exit("No open reply link in the demo data.")
         print(
-            f"setup: {len(links)} reply links, {args.clients} clients, {args.seconds:.0f} s per phase, "
+            f"setup: {len(links)} reply links, {args.clients} clients, {args.seconds:.0f} s per phase in {args.rounds} rounds, "
             f"gunicorn {args.workers} workers × {args.threads} threads, cache {'Redis' if args.redis_url else 'local memory'} "
             f"({time.perf_counter() - prepare_started:.0f} s)"
         )
@@ -347,8 +354,10 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         # Warm-up: every worker imports, connects and renders once before timing.
         asyncio.run(run_phase("bare", base, args.clients, 1, links))
-        bare = asyncio.run(run_phase("bare", base, args.clients, args.seconds, links))
-        reply = asyncio.run(run_phase("reply", base, args.clients, args.seconds, links))
+        bare, reply = Phase("bare", args.clients), Phase("reply", args.clients)
+        for round_ in range(args.rounds):
+            asyncio.run(run_phase("bare", base, args.clients, args.seconds / args.rounds, links, bare))
+            asyncio.run(run_phase("reply", base, args.clients, args.seconds / args.rounds, links, reply, round_ * args.clients))
         stored = stored_replies(links) - before
         for phase in (bare, reply):
             print(phase.line())

@@ -24,7 +24,8 @@ parses nor, after its first few runs, plans it again. Planning the reply
 link's query (four tables and the delegates' subquery) took four times as long
 as running it. A statement that PostgreSQL cannot prepare (a parameter whose
 type it cannot infer) runs as plain SQL; prepared statements live as long as
-the connection, and a new connection prepares them again.
+the connection, and a new connection prepares them again. :class:`Prepared`
+does the same for SQL written by hand (the reply's write, invitations.services).
 """
 
 from __future__ import annotations
@@ -53,6 +54,41 @@ def _numbered(sql: str) -> str:
     return _PARAMETER.sub(lambda match: "%" if match.group() == "%%" else f"${next(numbers)}", sql)
 
 
+class Prepared:
+    """SQL (with psycopg2's ``%s`` parameters) prepared on PostgreSQL once per
+    connection; elsewhere, or when PostgreSQL cannot prepare it, run as it is."""
+
+    def __init__(self, sql: str, *, using: str = "default"):
+        self.sql, self.db = sql, using
+        self.name = f"prepared_{next(_names)}"
+        count = sum(1 for match in _PARAMETER.finditer(sql) if match.group() == "%s")
+        self.execute_sql = f"EXECUTE {self.name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {self.name}"
+        self.enabled = connections[using].vendor == "postgresql"
+        self.prepared_on = weakref.WeakSet()  # the driver's connections that have it
+
+    def execute(self, cursor, params) -> None:
+        """Run on ``cursor`` (a cursor of this statement's database) with ``params``."""
+        prepared = self.enabled and self._prepared(connections[self.db], cursor)
+        cursor.execute(self.execute_sql if prepared else self.sql, params)
+
+    def _prepared(self, connection, cursor) -> bool:
+        """Whether the statement is prepared on the connection of ``cursor``
+        (opened already: a connection found broken is replaced when a cursor is
+        opened): prepared now if it is not yet, in a savepoint inside a
+        transaction so that a failure leaves the transaction usable."""
+        raw = connection.connection
+        if raw in self.prepared_on:
+            return True
+        try:
+            with transaction.atomic(using=self.db) if not connection.get_autocommit() else nullcontext():
+                cursor.execute(f"PREPARE {self.name} AS {_numbered(self.sql)}")
+        except ProgrammingError:  # e.g. a parameter whose type PostgreSQL cannot infer
+            self.enabled = False  # plain SQL from now on
+            return False
+        self.prepared_on.add(raw)
+        return True
+
+
 class _Plan:
     def __init__(self, queryset: QuerySet):
         self.db = queryset.db
@@ -78,28 +114,7 @@ class _Plan:
             start, end = info["select_fields"][0], info["select_fields"][-1] + 1
             self.model_slice = slice(start, end)
             self.init_list = [column[0].target.attname for column in compiler.select[start:end]]
-        self.prepare = compiler.connection.vendor == "postgresql"
-        if self.prepare:
-            self.name = f"compiled_query_{next(_names)}"
-            self.execute_sql = f"EXECUTE {self.name}({', '.join(['%s'] * len(params))})"
-            self.prepared_on = weakref.WeakSet()  # the driver's connections that have it
-
-    def _prepared(self, connection, cursor) -> bool:
-        """Whether the statement is prepared on the connection of ``cursor``
-        (opened already: a connection found broken is replaced when a cursor is
-        opened): prepared now if it is not yet, in a savepoint inside a
-        transaction so that a failure leaves the transaction usable."""
-        raw = connection.connection
-        if raw in self.prepared_on:
-            return True
-        try:
-            with transaction.atomic(using=self.db) if not connection.get_autocommit() else nullcontext():
-                cursor.execute(f"PREPARE {self.name} AS {_numbered(self.sql)}")
-        except ProgrammingError:  # e.g. a parameter whose type PostgreSQL cannot infer
-            self.prepare = False  # plain SQL from now on
-            return False
-        self.prepared_on.add(raw)
-        return True
+        self.statement = Prepared(self.sql, using=self.db)
 
     def run(self, value) -> list:
         connection = connections[self.db]
@@ -108,8 +123,7 @@ class _Plan:
         params = list(self.params)
         params[self.index] = value
         with connection.cursor() as cursor:
-            prepared = self.prepare and self._prepared(connection, cursor)
-            cursor.execute(self.execute_sql if prepared else self.sql, params)
+            self.statement.execute(cursor, params)
             rows = cursor.fetchall()
         if self.converters:
             rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from conferences.models import BridgePoint, Plan, PlanState
 from conferences.selectors import PlanDocument, plan_document_for_system
-from config.compiled import CompiledQuery
+from config.compiled import CompiledQuery, Prepared
 from directory.models import Organisation, OrganisationKind
 from documents import content
 from documents.recipients import plan_recipients
@@ -489,6 +489,54 @@ def save_reply(
             Reply.objects.create(invitation_id=invitation.pk, **fields)
 
 
+_REPLY_FIELDS = (
+    "attending",
+    "delegate_count",
+    "over_quota_reason",
+    "contact_name",
+    "contact_phone",
+    "connection_tested",
+    "note",
+    "channel",
+    "entered_by",
+)
+_write_statement: Prepared | None = None
+
+
+def _reply_write_statement() -> Prepared:
+    """The statement of :func:`_write_reply_postgresql`, prepared once per connection:
+    the delegates go in as arrays, so its text is the same for any number of them."""
+    global _write_statement
+    if _write_statement is None:
+        assignments = ", ".join(f"{_qn(Reply._meta.get_field(name).column)} = %s" for name in _REPLY_FIELDS)
+        # Built from the model's own column names and a placeholder per value: no user text.
+        _write_statement = Prepared(
+            f"""
+            WITH reply AS (
+                UPDATE invitations_reply SET {assignments}, revision = revision + 1, updated_at = %s
+                WHERE invitation_id = %s RETURNING 1
+            ), old AS (
+                DELETE FROM invitations_delegate WHERE invitation_id = %s
+                RETURNING full_name, checked_in_at, checked_in_by_id
+            ), kept AS (
+                SELECT DISTINCT ON (full_name) full_name, checked_in_at, checked_in_by_id
+                FROM old WHERE checked_in_at IS NOT NULL
+            ), added AS (
+                INSERT INTO invitations_delegate
+                    (search_text, collation_key, invitation_id, "order", full_name, title, checked_in_at, checked_in_by_id)
+                SELECT new.search_text, new.collation_key, %s, new.position, new.full_name, new.title,
+                       kept.checked_in_at, kept.checked_in_by_id
+                FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) WITH ORDINALITY
+                     AS new (search_text, collation_key, full_name, title, position)
+                LEFT JOIN kept ON kept.full_name = new.full_name
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM reply)
+            """  # noqa: S608
+        )
+    return _write_statement
+
+
 def _write_reply_postgresql(invitation_id: int, fields: dict, entries: list[DelegateEntry]) -> int:
     """The reply's update and its delegates replaced in one statement (one round
     trip instead of three: every unit posts its reply in conference week,
@@ -496,45 +544,21 @@ def _write_reply_postgresql(invitation_id: int, fields: dict, entries: list[Dele
     the statement's snapshot already holds every earlier reply to it. A
     delegate who keeps their name keeps their check-in. The number of replies
     updated (0: there is none yet)."""
-    reply_fields = [Reply._meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{_qn(field.column)} = %s" for field in reply_fields)
     params = [
-        field.get_db_prep_save(getattr(value, "pk", value), connection)
-        for field, value in zip(reply_fields, fields.values(), strict=True)
+        Reply._meta.get_field(name).get_db_prep_save(getattr(fields[name], "pk", fields[name]), connection)
+        for name in _REPLY_FIELDS
     ]
     params += [Reply._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection), invitation_id, invitation_id]
-    rows = []
+    columns = ([], [], [], [])
     for order, entry in enumerate(entries, start=1):
         delegate = Delegate(invitation_id=invitation_id, order=order, full_name=entry.full_name, title=entry.title)
         delegate.refresh_search_fields()
-        rows.append((delegate.search_text, delegate.collation_key, order, entry.full_name, entry.title))
-    values = ", ".join(["(%s, %s, %s::integer, %s, %s)"] * len(rows)) or "(NULL, NULL, NULL::integer, NULL, NULL)"
-    # Built from the model's own column names and a placeholder per value: no user text.
-    sql = f"""
-        WITH reply AS (
-            UPDATE invitations_reply SET {assignments}, revision = revision + 1, updated_at = %s
-            WHERE invitation_id = %s RETURNING 1
-        ), old AS (
-            DELETE FROM invitations_delegate WHERE invitation_id = %s
-            RETURNING full_name, checked_in_at, checked_in_by_id
-        ), kept AS (
-            SELECT DISTINCT ON (full_name) full_name, checked_in_at, checked_in_by_id
-            FROM old WHERE checked_in_at IS NOT NULL
-        ), added AS (
-            INSERT INTO invitations_delegate
-                (search_text, collation_key, invitation_id, "order", full_name, title, checked_in_at, checked_in_by_id)
-            SELECT new.search_text, new.collation_key, %s, new.position, new.full_name, new.title,
-                   kept.checked_in_at, kept.checked_in_by_id
-            FROM (VALUES {values}) AS new (search_text, collation_key, position, full_name, title)
-            LEFT JOIN kept ON kept.full_name = new.full_name
-            WHERE new.position IS NOT NULL
-            RETURNING 1
-        )
-        SELECT (SELECT count(*) FROM reply)
-    """  # noqa: S608
-    params += [invitation_id] + [value for row in rows for value in row]
+        values = (delegate.search_text, delegate.collation_key, entry.full_name, entry.title)
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    params += [invitation_id, *columns]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        _reply_write_statement().execute(cursor, params)
         return cursor.fetchone()[0]
 
 

@@ -108,7 +108,7 @@ def test_prepared_on_the_server_once_per_connection(transactional_db, issued):  
     query = CompiledQuery(lambda pk: Invitation.objects.select_related("campaign").filter(pk=pk).order_by("pk"))
     with CaptureQueriesContext(connection) as first:
         assert query.first(invitation.pk).campaign.pk == invitation.campaign_id
-    name = query._plan(None).name
+    name = query._plan(None).statement.name
     statement = _prepared_statement(name)
     assert len(statement) == 1 and '"invitations_invitation"."id" = $1' in statement[0]
     assert [q["sql"] for q in first.captured_queries] == [
@@ -136,7 +136,7 @@ def test_prepared_in_a_savepoint_inside_a_transaction(issued):  # noqa: F811
     )
     with transaction.atomic():
         assert query.first(invitation.pk) == (invitation.quota,)
-    assert len(_prepared_statement(query._plan(None).name)) == 1
+    assert len(_prepared_statement(query._plan(None).statement.name)) == 1
 
 
 @postgresql_only
@@ -149,8 +149,8 @@ def test_a_statement_postgresql_cannot_prepare_runs_as_plain_sql(issued):  # noq
     with transaction.atomic():  # the failed PREPARE does not break the caller's transaction
         assert query.first(invitation.pk).missing is False
         assert Invitation.objects.filter(pk=invitation.pk).exists()
-    plan = query._plan(None)
-    assert plan.prepare is False and _prepared_statement(plan.name) == []
+    statement = query._plan(None).statement
+    assert statement.enabled is False and _prepared_statement(statement.name) == []
     with CaptureQueriesContext(connection) as plain:
         assert query.first(invitation.pk).missing is False
     assert len(plain.captured_queries) == 1 and plain.captured_queries[0]["sql"].startswith("SELECT")

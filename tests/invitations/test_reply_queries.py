@@ -44,6 +44,12 @@ def test_reply_page_query_counts(client, issued, django_assert_num_queries):  # 
     assert response.status_code == 302
     reply = Reply.objects.get(invitation=invitation)
     assert reply.revision == 2 and list(invitation.delegates.values_list("full_name", flat=True)) == ["Lê Thị Cúc"]
+    if connection.vendor == "postgresql":  # the link check and the write are prepared statements on the server
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            statements = [row[0] for row in cursor.fetchall()]
+        assert any("FOR UPDATE" in s and "invitations_invitation" in s for s in statements)
+        assert any("UPDATE invitations_reply" in s and "unnest($" in s for s in statements)
 
 
 def test_changed_reply_keeps_the_check_ins_of_the_names_it_keeps(client, issued):  # noqa: F811
