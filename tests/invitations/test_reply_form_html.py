@@ -62,3 +62,29 @@ def test_empty_form_rows_and_fields_by_role(issued):  # noqa: F811
 
 def test_format_html_escapes_all_but_markup():
     assert format_html("<b>{}</b>{}", "<i>&", format_html("<i>{}</i>", "'")) == "<b>&lt;i&gt;&amp;</b><i>&#x27;</i>"
+
+
+def test_the_summary_kept_for_the_same_values_follows_every_change(client, issued):  # noqa: F811
+    from django.utils import timezone
+
+    from invitations import services, tokens
+    from tests.conftest import page_text
+
+    invitation = _first(issued)
+    url = tokens.reply_path(invitation)
+    first = page_text(client.get(url).content)
+    deadline = timezone.localtime(invitation.campaign.reply_deadline).strftime("%H:%M %d/%m/%Y")
+    assert f"Số {invitation.number_display} ngày {invitation.issue_date:%d/%m/%Y}" in first and deadline in first
+    assert f"Địa điểm {invitation.venue or '—'}" in first
+    # The organiser changes the quota, then moves the deadline: the page shows each at once.
+    services.update_recipient(invitation, name="", venue="", email=invitation.email, phone="", quota=7)
+    changed = page_text(client.get(url).content)
+    assert "Số đại biểu được mời 7" in changed and "Số đại biểu được mời 7" not in first
+    campaign = invitation.campaign
+    campaign.reply_deadline += timezone.timedelta(days=1)
+    campaign.save()
+    moved = page_text(client.get(url).content)
+    assert timezone.localtime(campaign.reply_deadline).strftime("%H:%M %d/%m/%Y") in moved and deadline not in moved
+    client.cookies["django_language"] = "en"
+    english = page_text(client.get(url).content)
+    assert f"No. {invitation.number_display} of {invitation.issue_date:%d/%m/%Y}" in english and "Delegate quota 7" in english
