@@ -54,12 +54,13 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BARE_PATH = "/van-hanh/benchmark-bare/"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -242,7 +243,10 @@ async def reply_client(session, base: str, links: list[dict], number: int, deadl
             if link["quota"] is not None and link["quota"] < 1:
                 data["over_quota_reason"] = "Benchmark"
             started = time.perf_counter()
-            async with session.post(url, data=data, allow_redirects=False) as response:
+            # Encoded here: the same body aiohttp would send, without its form machinery
+            # taking the CPU the server shares with the clients.
+            body = urlencode(data).encode()
+            async with session.post(url, data=body, headers=FORM, allow_redirects=False) as response:
                 await response.read()
             if response.status == 302 and urlsplit(response.headers.get("Location", "")).path == link["path"]:
                 phase.ok(started)

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "workflow.context_processors.notifications",
                 "ops.context_processors.task_failures",
             ],
+            "libraries": {"interface": "config.interface"},
         },
     },
 ]
