@@ -12,6 +12,7 @@ numbers, renders and sends nothing twice.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import logging
 import unicodedata
@@ -500,41 +501,38 @@ _REPLY_FIELDS = (
     "channel",
     "entered_by",
 )
-_write_statement: Prepared | None = None
 
 
+@functools.cache
 def _reply_write_statement() -> Prepared:
     """The statement of :func:`_write_reply_postgresql`, prepared once per connection:
     the delegates go in as arrays, so its text is the same for any number of them."""
-    global _write_statement
-    if _write_statement is None:
-        assignments = ", ".join(f"{_qn(Reply._meta.get_field(name).column)} = %s" for name in _REPLY_FIELDS)
-        # Built from the model's own column names and a placeholder per value: no user text.
-        _write_statement = Prepared(
-            f"""
-            WITH reply AS (
-                UPDATE invitations_reply SET {assignments}, revision = revision + 1, updated_at = %s
-                WHERE invitation_id = %s RETURNING 1
-            ), old AS (
-                DELETE FROM invitations_delegate WHERE invitation_id = %s
-                RETURNING full_name, checked_in_at, checked_in_by_id
-            ), kept AS (
-                SELECT DISTINCT ON (full_name) full_name, checked_in_at, checked_in_by_id
-                FROM old WHERE checked_in_at IS NOT NULL
-            ), added AS (
-                INSERT INTO invitations_delegate
-                    (search_text, collation_key, invitation_id, "order", full_name, title, checked_in_at, checked_in_by_id)
-                SELECT new.search_text, new.collation_key, %s, new.position, new.full_name, new.title,
-                       kept.checked_in_at, kept.checked_in_by_id
-                FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) WITH ORDINALITY
-                     AS new (search_text, collation_key, full_name, title, position)
-                LEFT JOIN kept ON kept.full_name = new.full_name
-                RETURNING 1
-            )
-            SELECT (SELECT count(*) FROM reply)
-            """  # noqa: S608
+    assignments = ", ".join(f"{_qn(Reply._meta.get_field(name).column)} = %s" for name in _REPLY_FIELDS)
+    # Built from the model's own column names and a placeholder per value: no user text.
+    return Prepared(
+        f"""
+        WITH reply AS (
+            UPDATE invitations_reply SET {assignments}, revision = revision + 1, updated_at = %s
+            WHERE invitation_id = %s RETURNING 1
+        ), old AS (
+            DELETE FROM invitations_delegate WHERE invitation_id = %s
+            RETURNING full_name, checked_in_at, checked_in_by_id
+        ), kept AS (
+            SELECT DISTINCT ON (full_name) full_name, checked_in_at, checked_in_by_id
+            FROM old WHERE checked_in_at IS NOT NULL
+        ), added AS (
+            INSERT INTO invitations_delegate
+                (search_text, collation_key, invitation_id, "order", full_name, title, checked_in_at, checked_in_by_id)
+            SELECT new.search_text, new.collation_key, %s, new.position, new.full_name, new.title,
+                   kept.checked_in_at, kept.checked_in_by_id
+            FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) WITH ORDINALITY
+                 AS new (search_text, collation_key, full_name, title, position)
+            LEFT JOIN kept ON kept.full_name = new.full_name
+            RETURNING 1
         )
-    return _write_statement
+        SELECT (SELECT count(*) FROM reply)
+        """  # noqa: S608
+    )
 
 
 def _write_reply_postgresql(invitation_id: int, fields: dict, entries: list[DelegateEntry]) -> int:

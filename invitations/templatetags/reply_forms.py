@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -5,11 +7,6 @@ from django.utils import timezone, translation
 from invitations.reply_form import reply_form_html
 
 register = template.Library()
-
-# Rendered summaries by what they show (language, time zone and the values): the
-# reply link's page shows one on every request in conference week.
-_summaries: dict[tuple, str] = {}
-_SUMMARIES_KEPT = 1024
 
 
 @register.simple_tag
@@ -38,18 +35,11 @@ def invitation_summary(invitation, conference_name="", conference_time="", deadl
         "quota": invitation.quota,
         "deadline": deadline,
     }
-    key = (
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-        *((type(value), value) for value in values.values()),
-    )
-    html = _summaries.get(key)
-    if html is None:
-        html = get_template("invitations/_invitation_summary.html").render(values)
-        if len(_summaries) >= _SUMMARIES_KEPT:
-            try:
-                _summaries.pop(next(iter(_summaries)))  # the oldest
-            except (StopIteration, RuntimeError, KeyError):  # another thread emptied or changed it meanwhile
-                pass
-        _summaries[key] = html
-    return html
+    return _summary(translation.get_language(), timezone.get_current_timezone_name(), tuple(values.items()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _summary(language: str, zone: str, values: tuple) -> str:
+    """The summary rendered from ``values`` in the active language and time zone
+    (both part of the key): the reply link's page shows one on every request."""
+    return get_template("invitations/_invitation_summary.html").render(dict(values))
